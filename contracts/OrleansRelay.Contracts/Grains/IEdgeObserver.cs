@@ -1,0 +1,22 @@
+using Orleans.Concurrency;
+using OrleansRelay.Contracts.Model;
+
+namespace OrleansRelay.Contracts.Grains;
+
+/// <summary>
+/// The one observer each edge host registers: grains reach the device sockets that edge holds through it, naming the
+/// device and the session epoch on every call so a stale call never reaches a newer session.
+/// </summary>
+[Alias("OrleansRelay.IEdgeObserver")]
+public interface IEdgeObserver : IGrainObserver
+{
+    /// <summary>Sends a request to a device connected to this edge and returns its response (or why there is none).</summary>
+    [Alias("Forward")]
+    [ResponseTimeout("00:05:00")]
+    Task<RelayResponse> Forward(string deviceId, long epoch, RelayRequest request);
+
+    /// <summary>Closes a device session, telling the device why first.</summary>
+    [Alias("CloseSession")]
+    [OneWay]
+    Task CloseSession(string deviceId, long epoch, SessionCloseReason reason);
+}

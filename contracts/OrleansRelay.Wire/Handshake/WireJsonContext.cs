@@ -1,0 +1,10 @@
+using System.Text.Json.Serialization;
+
+namespace OrleansRelay.Wire.Handshake;
+
+/// <summary>Source-generated JSON metadata for the handshake messages (no reflection; trimming-safe on small devices).</summary>
+[JsonSerializable(typeof(HelloMessage))]
+[JsonSerializable(typeof(AcceptMessage))]
+[JsonSerializable(typeof(CloseMessage))]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+public sealed partial class WireJsonContext : JsonSerializerContext;

@@ -1,0 +1,37 @@
+using OrleansRelay.Wire;
+
+namespace OrleansRelay.Device;
+
+/// <summary>A relayed request the daemon is serving: its incoming body, its response send window and its cancellation.</summary>
+internal sealed class ActiveRequest : IDisposable
+{
+    public ActiveRequest(uint streamId, InboundBodyStream? body, int window, CancellationToken sessionClosing)
+    {
+        StreamId = streamId;
+        Body = body;
+        ResponseWindow = new SendWindow(window);
+        Cancellation = CancellationTokenSource.CreateLinkedTokenSource(sessionClosing);
+    }
+
+    public uint StreamId { get; }
+
+    public InboundBodyStream? Body { get; }
+
+    public SendWindow ResponseWindow { get; }
+
+    public CancellationTokenSource Cancellation { get; }
+
+    /// <summary>The edge reset the stream or the session ended: stop working on it.</summary>
+    public void Abort(Exception reason)
+    {
+        Body?.Fail(reason);
+        ResponseWindow.Abort(reason);
+        Cancellation.Cancel();
+    }
+
+    public void Dispose()
+    {
+        Body?.Dispose();
+        Cancellation.Dispose();
+    }
+}

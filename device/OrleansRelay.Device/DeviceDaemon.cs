@@ -1,0 +1,163 @@
+using System.Net.Sockets;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using OrleansRelay.Wire;
+using OrleansRelay.Wire.Handshake;
+
+namespace OrleansRelay.Device;
+
+/// <summary>
+/// The daemon's main loop: pick the next edge from the shuffled server list, connect, authenticate, serve relayed
+/// requests until the connection ends, then back off (exponential, jittered) and try again, forever, until stopped.
+/// </summary>
+public sealed partial class DeviceDaemon : IDisposable
+{
+    private readonly DeviceOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DeviceDaemon> _logger;
+    private readonly LocalForwarder _local;
+    private readonly ReconnectBackoff _backoff;
+    private long _sessions;
+
+    /// <summary>Creates the daemon.</summary>
+    public DeviceDaemon(DeviceOptions options, ILoggerFactory loggers, TimeProvider? time = null)
+    {
+        _options = options;
+        _time = time ?? TimeProvider.System;
+        _logger = loggers.CreateLogger<DeviceDaemon>();
+        _local = new LocalForwarder(options.LocalService, options.MaxConcurrency, options.ConnectTimeout);
+        _backoff = new ReconnectBackoff(options.InitialBackoff, options.MaxBackoff);
+    }
+
+    /// <summary>Number of sessions the edge has accepted so far (for tests and status).</summary>
+    public long AcceptedSessions => Interlocked.Read(ref _sessions);
+
+    /// <summary>Signals each accepted session; tests and the demo wait on it.</summary>
+    public event Action<AcceptMessage>? SessionAccepted;
+
+    /// <summary>Runs until <paramref name="stopping"/> is cancelled.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var servers = _options.Servers.OrderBy(_ => Random.Shared.Next()).ToArray();
+        var next = 0;
+        while (!stopping.IsCancellationRequested)
+        {
+            var server = servers[next++ % servers.Length];
+            TimeSpan? retryAfter = null;
+            try
+            {
+                retryAfter = await RunSessionAsync(server, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (HandshakeRejectedException ex)
+            {
+                Log.Rejected(_logger, server.ToString(), ex.Code, ex.Reason);
+                retryAfter = ex.RetryAfterSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : null;
+            }
+            catch (Exception ex) when (ex is SocketException or IOException or ProtocolException or OperationCanceledException or ConnectionClosedException)
+            {
+                Log.ConnectFailed(_logger, server.ToString(), ex.Message);
+            }
+
+            var delay = _backoff.NextDelay();
+            if (retryAfter > delay)
+            {
+                delay = retryAfter.Value;
+            }
+
+            Log.Reconnecting(_logger, delay.TotalSeconds, _backoff.Failures);
+            try
+            {
+                await Task.Delay(delay, _time, stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+
+        Log.Stopped(_logger);
+    }
+
+    private async Task<TimeSpan?> RunSessionAsync(ServerAddress server, CancellationToken stopping)
+    {
+        var info = await ReadInfoAsync(stopping);
+        using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        connectTimeout.CancelAfter(_options.ConnectTimeout);
+        await using var link = await RelayLink.ConnectAsync(server, connectTimeout.Token);
+        var writer = link.Sender.RunAsync(CancellationToken.None);
+        try
+        {
+            var accept = await link.HandshakeAsync(_options.DeviceId, _options.Secret, info, connectTimeout.Token);
+            Interlocked.Increment(ref _sessions);
+            _backoff.Reset();
+            Log.Connected(_logger, server.ToString(), accept.Epoch);
+            SessionAccepted?.Invoke(accept);
+
+            var session = new RelaySession(link.Input, link.Sender, accept, _local, _options, _time, _logger);
+            var reason = await session.RunAsync(stopping);
+            Log.SessionEnded(_logger, server.ToString(), reason);
+            if (session.GoAway?.Code is CloseCodes.Replaced or CloseCodes.CredentialsRevoked)
+            {
+                // Another instance holds this identity (or it was revoked): do not fight over the session.
+                Log.SessionTakenOver(_logger, session.GoAway.Code, _options.MaxBackoff.TotalSeconds);
+                return _options.MaxBackoff;
+            }
+
+            return session.GoAway?.RetryAfterSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : null;
+        }
+        finally
+        {
+            link.Sender.Complete();
+            await writer.WaitAsync(TimeSpan.FromSeconds(5), _time, CancellationToken.None).ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<JsonElement?> ReadInfoAsync(CancellationToken stopping)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            timeout.CancelAfter(_options.ConnectTimeout);
+            return await _local.ReadInfoAsync(_options.InfoPath, timeout.Token);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or OperationCanceledException && !stopping.IsCancellationRequested)
+        {
+            Log.InfoUnavailable(_logger, _options.InfoPath, ex.Message);
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _local.Dispose();
+
+    private static partial class Log
+    {
+        [LoggerMessage(4000, LogLevel.Information, "Connected to edge {Server}, session epoch {Epoch}")]
+        public static partial void Connected(ILogger logger, string server, long epoch);
+
+        [LoggerMessage(4001, LogLevel.Warning, "Edge {Server} rejected this device: {Code}: {Reason}")]
+        public static partial void Rejected(ILogger logger, string server, string code, string reason);
+
+        [LoggerMessage(4002, LogLevel.Warning, "Could not connect to edge {Server}: {Detail}")]
+        public static partial void ConnectFailed(ILogger logger, string server, string detail);
+
+        [LoggerMessage(4003, LogLevel.Information, "Reconnecting in {DelaySeconds:0.0} s (attempt {Attempt})")]
+        public static partial void Reconnecting(ILogger logger, double delaySeconds, int attempt);
+
+        [LoggerMessage(4004, LogLevel.Information, "Session with edge {Server} ended: {Reason}")]
+        public static partial void SessionEnded(ILogger logger, string server, string reason);
+
+        [LoggerMessage(4005, LogLevel.Warning, "Device info {Path} unavailable ({Detail}); connecting without it")]
+        public static partial void InfoUnavailable(ILogger logger, string path, string detail);
+
+        [LoggerMessage(4007, LogLevel.Error, "The relay closed this session ({Code}): another instance with this device id is connected, or the credentials were revoked; waiting {Seconds} s before trying again")]
+        public static partial void SessionTakenOver(ILogger logger, string code, double seconds);
+
+        [LoggerMessage(4006, LogLevel.Information, "Daemon stopped")]
+        public static partial void Stopped(ILogger logger);
+    }
+}

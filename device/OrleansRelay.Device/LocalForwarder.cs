@@ -1,0 +1,98 @@
+using System.Net;
+using System.Text.Json;
+using OrleansRelay.Wire;
+
+namespace OrleansRelay.Device;
+
+/// <summary>
+/// The daemon's HTTP client for the device's own REST service: one pooled keep-alive handler with proxy, redirects,
+/// decompression and cookies off, so requests reach the service exactly as relayed.
+/// </summary>
+public sealed class LocalForwarder : IDisposable
+{
+    /// <summary>Request header by which clients send a device-level token; the service receives it as <c>Authorization</c>.</summary>
+    public const string DeviceAuthorizationHeader = "X-Device-Authorization";
+
+    private static readonly HashSet<string> NotForwarded = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Host", "Connection", "Keep-Alive", "Proxy-Connection", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Authorization",
+    };
+
+    private readonly HttpMessageInvoker _invoker;
+    private readonly Uri _baseUri;
+
+    /// <summary>Creates the forwarder for the service at <paramref name="baseUri"/>.</summary>
+    public LocalForwarder(Uri baseUri, int maxConnections, TimeSpan connectTimeout)
+    {
+        _baseUri = baseUri;
+        _invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            MaxConnectionsPerServer = maxConnections,
+            ConnectTimeout = connectTimeout,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
+        });
+    }
+
+    /// <summary>Reads the device info document (<c>GET /device</c>).</summary>
+    public async Task<JsonElement> ReadInfoAsync(string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseUri, path));
+        using var response = await _invoker.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>Sends a relayed request; returns as soon as the response head has arrived (the body streams).</summary>
+    public Task<HttpResponseMessage> SendAsync(HttpRequestHead head, Stream? body, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(head.Method), new Uri(_baseUri, head.Target));
+        if (body is not null)
+        {
+            request.Content = new StreamContent(body);
+        }
+
+        foreach (var (name, value) in head.Headers)
+        {
+            if (name.Equals(DeviceAuthorizationHeader, StringComparison.OrdinalIgnoreCase))
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", value);
+            }
+            else if (!NotForwarded.Contains(name) && !request.Headers.TryAddWithoutValidation(name, value))
+            {
+                request.Content ??= new ByteArrayContent([]);
+                request.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        return _invoker.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>The response head to relay: status, reason and end-to-end headers (content headers included).</summary>
+    public static HttpResponseHead ToResponseHead(HttpResponseMessage response)
+    {
+        var headers = new List<KeyValuePair<string, string>>();
+        foreach (var header in response.Headers.Concat(response.Content.Headers))
+        {
+            if (NotForwarded.Contains(header.Key))
+            {
+                continue;
+            }
+
+            foreach (var value in header.Value)
+            {
+                headers.Add(new(header.Key, value));
+            }
+        }
+
+        return new HttpResponseHead((int)response.StatusCode, response.ReasonPhrase ?? string.Empty, headers);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _invoker.Dispose();
+}

@@ -1,0 +1,3 @@
+using OrleansRelay.Device;
+
+return await DeviceCommand.Create().Parse(args).InvokeAsync();

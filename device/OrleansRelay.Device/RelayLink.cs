@@ -1,0 +1,119 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Text.Json;
+using OrleansRelay.Wire;
+using OrleansRelay.Wire.Handshake;
+
+namespace OrleansRelay.Device;
+
+/// <summary>One TCP connection to an edge, through the handshake: challenge → hello with proof → accept or reject.</summary>
+internal sealed class RelayLink : IAsyncDisposable
+{
+    private const int MaxHandshakePayload = 64 * 1024;
+
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+
+    private RelayLink(Socket socket)
+    {
+        _socket = socket;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        Input = PipeReader.Create(_stream);
+        Output = PipeWriter.Create(_stream);
+        Sender = new FrameSender(Output);
+    }
+
+    public PipeReader Input { get; }
+
+    public PipeWriter Output { get; }
+
+    public FrameSender Sender { get; }
+
+    public System.Net.EndPoint? RemoteEndPoint => _socket.RemoteEndPoint;
+
+    /// <summary>Resolves <paramref name="server"/> now (DNS may have changed) and connects with Nagle off.</summary>
+    public static async Task<RelayLink> ConnectAsync(ServerAddress server, CancellationToken cancellationToken)
+    {
+        var addresses = await System.Net.Dns.GetHostAddressesAsync(server.Host, cancellationToken);
+        if (addresses.Length == 0)
+        {
+            throw new SocketException((int)SocketError.HostNotFound);
+        }
+
+        SocketException? last = null;
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(address, server.Port, cancellationToken);
+                return new RelayLink(socket);
+            }
+            catch (SocketException ex)
+            {
+                last = ex;
+                socket.Dispose();
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+
+        throw last!;
+    }
+
+    /// <summary>Runs the handshake. The frame sender must already be running.</summary>
+    /// <exception cref="HandshakeRejectedException">The edge rejected the device.</exception>
+    /// <exception cref="ProtocolException">The edge did not follow the handshake.</exception>
+    public async Task<AcceptMessage> HandshakeAsync(string deviceId, string secret, JsonElement? info, CancellationToken cancellationToken)
+    {
+        var challengeFrame = await ReadAsync(cancellationToken);
+        if (challengeFrame.Type != FrameType.Challenge)
+        {
+            throw new ProtocolException(ProtocolErrorCode.UnexpectedFrame, $"Expected a challenge, got {challengeFrame.Type}.");
+        }
+
+        var challenge = ChallengeMessage.Parse(new ReadOnlySequence<byte>(challengeFrame.Payload));
+        if (challenge.ProtocolVersion != ProtocolLimits.ProtocolVersion)
+        {
+            throw new ProtocolException(ProtocolErrorCode.MalformedPayload, $"The edge speaks protocol {challenge.ProtocolVersion}; this daemon speaks {ProtocolLimits.ProtocolVersion}.");
+        }
+
+        var hello = new HelloMessage
+        {
+            Protocol = ProtocolLimits.ProtocolVersion,
+            DeviceId = deviceId,
+            Proof = Convert.ToBase64String(DeviceAuthentication.CreateProof(secret, challenge.Nonce, deviceId)),
+            Info = info,
+        };
+        Sender.TrySend(HandshakeJson.ToFrame(FrameType.Hello, hello, WireJsonContext.Default.HelloMessage));
+
+        var answer = await ReadAsync(cancellationToken);
+        var payload = new ReadOnlySequence<byte>(answer.Payload);
+        switch (answer.Type)
+        {
+            case FrameType.Accept:
+                return HandshakeJson.Parse(payload, WireJsonContext.Default.AcceptMessage);
+            case FrameType.Reject:
+                var reject = HandshakeJson.Parse(payload, WireJsonContext.Default.CloseMessage);
+                throw new HandshakeRejectedException(reject.Code, reject.Reason, reject.RetryAfterSeconds);
+            default:
+                throw new ProtocolException(ProtocolErrorCode.UnexpectedFrame, $"Expected accept or reject, got {answer.Type}.");
+        }
+    }
+
+    private async Task<(FrameType Type, byte[] Payload)> ReadAsync(CancellationToken cancellationToken) =>
+        await FrameReadLoop.ReadOneAsync(Input, MaxHandshakePayload, cancellationToken)
+            ?? throw new IOException("The edge closed the connection during the handshake.");
+
+    public async ValueTask DisposeAsync()
+    {
+        Sender.Complete();
+        await Input.CompleteAsync();
+        await Output.CompleteAsync();
+        await _stream.DisposeAsync();
+    }
+}

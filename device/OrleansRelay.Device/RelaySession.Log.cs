@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+using OrleansRelay.Wire;
+
+namespace OrleansRelay.Device;
+
+internal sealed partial class RelaySession
+{
+    private static partial class Log
+    {
+        [LoggerMessage(4100, LogLevel.Warning, "Edge broke the protocol ({Code}): {Detail}")]
+        public static partial void ProtocolViolation(ILogger logger, ProtocolErrorCode code, string detail);
+
+        [LoggerMessage(4101, LogLevel.Information, "Edge sent go-away: {Code}: {Reason}")]
+        public static partial void GoAwayReceived(ILogger logger, string code, string reason);
+
+        [LoggerMessage(4102, LogLevel.Debug, "Edge reset stream {StreamId} ({Code})")]
+        public static partial void StreamReset(ILogger logger, uint streamId, StreamResetCode code);
+
+        [LoggerMessage(4103, LogLevel.Warning, "Edge sent an invalid request head on stream {StreamId}: {Detail}")]
+        public static partial void BadRequestHead(ILogger logger, uint streamId, string detail);
+
+        [LoggerMessage(4104, LogLevel.Warning, "Local service timed out on {Method} {Target} after {Timeout}; answered 504")]
+        public static partial void LocalTimeout(ILogger logger, string method, string target, TimeSpan timeout);
+
+        [LoggerMessage(4105, LogLevel.Warning, "Local service failed on {Method} {Target}: {Detail}; answered 502")]
+        public static partial void LocalFailed(ILogger logger, string method, string target, string detail);
+
+        [LoggerMessage(4106, LogLevel.Warning, "Local response to {Method} {Target} exceeds the body limit of {Limit} bytes; stream reset")]
+        public static partial void ResponseTooLarge(ILogger logger, string method, string target, long limit);
+
+        [LoggerMessage(4107, LogLevel.Warning, "Local response on stream {StreamId} cannot be relayed: {Detail}; answered 502")]
+        public static partial void UnrelayableResponse(ILogger logger, uint streamId, string detail);
+    }
+}

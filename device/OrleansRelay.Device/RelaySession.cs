@@ -1,0 +1,285 @@
+using System.Collections.Concurrent;
+using System.IO.Pipelines;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using OrleansRelay.Wire;
+using OrleansRelay.Wire.Handshake;
+
+namespace OrleansRelay.Device;
+
+/// <summary>
+/// One accepted connection to an edge: serves relayed requests concurrently (bounded), streams response bodies as
+/// interleaved chunks, keeps the heartbeat, and ends when the edge goes away, breaks the protocol or goes silent.
+/// The daemon always answers a request: a failing local service yields a 502 response, a slow one a 504.
+/// </summary>
+internal sealed partial class RelaySession
+{
+    private readonly PipeReader _input;
+    private readonly FrameSender _sender;
+    private readonly AcceptMessage _settings;
+    private readonly LocalForwarder _local;
+    private readonly DeviceOptions _options;
+    private readonly SemaphoreSlim _concurrency;
+    private readonly ConnectionHeartbeat _heartbeat;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<uint, ActiveRequest> _requests = new();
+    private readonly CancellationTokenSource _closing = new();
+
+    public RelaySession(PipeReader input, FrameSender sender, AcceptMessage settings, LocalForwarder local, DeviceOptions options, TimeProvider time, ILogger logger)
+    {
+        _input = input;
+        _sender = sender;
+        _settings = settings;
+        _local = local;
+        _options = options;
+        _logger = logger;
+        _concurrency = new SemaphoreSlim(options.MaxConcurrency);
+        _heartbeat = new ConnectionHeartbeat(TimeSpan.FromSeconds(settings.HeartbeatSeconds), sender, time);
+    }
+
+    /// <summary>Why the session ended; a go-away from the edge sets it.</summary>
+    public CloseMessage? GoAway { get; private set; }
+
+    /// <summary>Runs until the connection ends. Returns the reason in words.</summary>
+    public async Task<string> RunAsync(CancellationToken stopping)
+    {
+        using var stop = stopping.Register(() => Close(CloseCodes.Shutdown, "The device daemon is stopping."));
+        var heartbeat = _heartbeat.RunAsync(
+            silent => Close(CloseCodes.HeartbeatTimeout, $"Nothing received for {silent.TotalSeconds:0.#} s."),
+            _closing.Token);
+        string reason;
+        try
+        {
+            await FrameReadLoop.RunAsync(_input, _settings.MaxFramePayload, HandleFrame, _closing.Token);
+            reason = GoAway is { } goAway ? $"edge went away: {goAway.Code}: {goAway.Reason}" : "edge closed the connection";
+        }
+        catch (ProtocolException ex)
+        {
+            Log.ProtocolViolation(_logger, ex.Code, ex.Message);
+            Close(CloseCodes.ProtocolError, ex.Message);
+            reason = $"protocol error: {ex.Message}";
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+            reason = GoAway is { } goAway ? $"edge went away: {goAway.Code}: {goAway.Reason}" : _closeReason ?? "closed";
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            reason = $"connection failed: {ex.Message}";
+        }
+        finally
+        {
+            _closing.Cancel();
+            var closed = new ConnectionClosedException("The connection to the edge closed.");
+            foreach (var request in _requests.Values)
+            {
+                request.Abort(closed);
+            }
+        }
+
+        await heartbeat;
+        return reason;
+    }
+
+    private string? _closeReason;
+
+    private void Close(string code, string reason)
+    {
+        if (_closing.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _closeReason = $"{code}: {reason}";
+        _sender.TrySend(HandshakeJson.ToFrame(FrameType.GoAway, new CloseMessage { Code = code, Reason = reason }, WireJsonContext.Default.CloseMessage));
+        _closing.Cancel();
+    }
+
+    private void HandleFrame(in Frame frame)
+    {
+        _heartbeat.MarkReceived();
+        switch (frame.Type)
+        {
+            case FrameType.RequestHead:
+                OnRequestHead(StreamFrame.Parse(frame.Payload));
+                break;
+            case FrameType.Data:
+                var data = StreamFrame.Parse(frame.Payload);
+                if (_requests.TryGetValue(data.StreamId, out var target) && target.Body is { } body)
+                {
+                    if (!body.Append(data.Content))
+                    {
+                        throw new ProtocolException(ProtocolErrorCode.FlowControlViolation, $"The edge overran the window of stream {data.StreamId}.");
+                    }
+
+                    if (data.EndStream)
+                    {
+                        body.Complete();
+                    }
+                }
+
+                break;
+            case FrameType.WindowUpdate:
+                var update = StreamControl.Parse(frame.Payload);
+                if (_requests.TryGetValue(update.StreamId, out var updated) && !updated.ResponseWindow.Grant(update.Value))
+                {
+                    throw new ProtocolException(ProtocolErrorCode.FlowControlViolation, $"Invalid window update of {update.Value} on stream {update.StreamId}.");
+                }
+
+                break;
+            case FrameType.Reset:
+                var reset = StreamControl.Parse(frame.Payload);
+                if (_requests.TryGetValue(reset.StreamId, out var cancelled))
+                {
+                    Log.StreamReset(_logger, reset.StreamId, (StreamResetCode)reset.Value);
+                    cancelled.Abort(new OperationCanceledException($"The edge reset stream {reset.StreamId}."));
+                }
+
+                break;
+            case FrameType.Ping:
+                ConnectionHeartbeat.AnswerPing(frame, _sender);
+                break;
+            case FrameType.Pong:
+                break;
+            case FrameType.GoAway:
+                GoAway = HandshakeJson.Parse(frame.Payload, WireJsonContext.Default.CloseMessage);
+                Log.GoAwayReceived(_logger, GoAway.Code, GoAway.Reason);
+                _closing.Cancel();
+                break;
+            default:
+                throw new ProtocolException(ProtocolErrorCode.UnexpectedFrame, $"An edge may not send {frame.Type} frames after the handshake.");
+        }
+    }
+
+    private void OnRequestHead(StreamFrame frame)
+    {
+        HttpRequestHead head;
+        try
+        {
+            head = HttpHeadSerializer.ParseRequest(frame.Content);
+        }
+        catch (ProtocolException ex)
+        {
+            Log.BadRequestHead(_logger, frame.StreamId, ex.Message);
+            _sender.TrySend(OutboundFrame.CreateStreamControl(FrameType.Reset, frame.StreamId, (uint)StreamResetCode.ProtocolError));
+            return;
+        }
+
+        InboundBodyStream? body = null;
+        if (!frame.EndStream)
+        {
+            var streamId = frame.StreamId;
+            body = new InboundBodyStream(
+                _settings.StreamWindow,
+                consumed => _sender.TrySend(OutboundFrame.CreateStreamControl(FrameType.WindowUpdate, streamId, (uint)consumed)));
+        }
+
+        var request = new ActiveRequest(frame.StreamId, body, _settings.StreamWindow, _closing.Token);
+        if (!_requests.TryAdd(frame.StreamId, request))
+        {
+            request.Dispose();
+            throw new ProtocolException(ProtocolErrorCode.UnexpectedFrame, $"Stream {frame.StreamId} is already open.");
+        }
+
+        _ = ServeAsync(request, head);
+    }
+
+    private async Task ServeAsync(ActiveRequest request, HttpRequestHead head)
+    {
+        var headSent = false;
+        var cancel = request.Cancellation.Token;
+        try
+        {
+            await _concurrency.WaitAsync(cancel);
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+                timeout.CancelAfter(_options.RequestTimeout);
+                try
+                {
+                    using var response = await _local.SendAsync(head, request.Body, timeout.Token);
+                    var responseHead = LocalForwarder.ToResponseHead(response);
+                    var noBody = head.Method.Equals("HEAD", StringComparison.OrdinalIgnoreCase) || responseHead.Status is 204 or 304;
+                    SendHead(request.StreamId, responseHead, noBody);
+                    headSent = true;
+                    if (!noBody)
+                    {
+                        await using var content = await response.Content.ReadAsStreamAsync(timeout.Token);
+                        await BodyPump.PumpAsync(content, request.StreamId, _sender, request.ResponseWindow, _settings.ChunkSize, _settings.MaxBodyBytes, timeout.Token);
+                    }
+                }
+                catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancel.IsCancellationRequested)
+                {
+                    Log.LocalTimeout(_logger, head.Method, head.Target, _options.RequestTimeout);
+                    Fail(request.StreamId, headSent, 504, $"The device's service did not answer within {_options.RequestTimeout.TotalSeconds:0.#} s.");
+                }
+            }
+            finally
+            {
+                _concurrency.Release();
+            }
+        }
+        catch (HttpRequestException ex)
+        {
+            Log.LocalFailed(_logger, head.Method, head.Target, ex.Message);
+            Fail(request.StreamId, headSent, 502, $"The device's service failed: {ex.Message}");
+        }
+        catch (BodyTooLargeException ex)
+        {
+            Log.ResponseTooLarge(_logger, head.Method, head.Target, ex.Limit);
+            _sender.TrySend(OutboundFrame.CreateStreamControl(FrameType.Reset, request.StreamId, (uint)StreamResetCode.BodyTooLarge));
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or ConnectionClosedException)
+        {
+            // Reset by the edge or the session ended: nobody is waiting for an answer any more.
+        }
+        catch (IOException ex)
+        {
+            Log.LocalFailed(_logger, head.Method, head.Target, ex.Message);
+            Fail(request.StreamId, headSent, 502, $"The device's service failed: {ex.Message}");
+        }
+        finally
+        {
+            _requests.TryRemove(request.StreamId, out _);
+            request.Dispose();
+        }
+    }
+
+    private void SendHead(uint streamId, HttpResponseHead head, bool endStream)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = HttpHeadSerializer.WriteResponse(head);
+        }
+        catch (ProtocolException ex)
+        {
+            // The local service produced a header that cannot be relayed safely.
+            Log.UnrelayableResponse(_logger, streamId, ex.Message);
+            bytes = HttpHeadSerializer.WriteResponse(ErrorHead(502, 0));
+            endStream = true;
+        }
+
+        _sender.TrySend(OutboundFrame.CreateStream(FrameType.ResponseHead, streamId, endStream ? StreamFlags.EndStream : StreamFlags.None, bytes));
+    }
+
+    private void Fail(uint streamId, bool headSent, int status, string message)
+    {
+        if (headSent)
+        {
+            _sender.TrySend(OutboundFrame.CreateStreamControl(FrameType.Reset, streamId, (uint)StreamResetCode.LocalServiceFailed));
+            return;
+        }
+
+        var body = Encoding.UTF8.GetBytes(
+            $"{{\"error\":{status},\"message\":{System.Text.Json.JsonSerializer.Serialize(message, DeviceJsonContext.Default.String)}}}");
+        var head = HttpHeadSerializer.WriteResponse(ErrorHead(status, body.Length));
+        _sender.TrySend(OutboundFrame.CreateStream(FrameType.ResponseHead, streamId, StreamFlags.None, head));
+        _sender.TrySend(OutboundFrame.CreateStream(FrameType.Data, streamId, StreamFlags.EndStream, body));
+    }
+
+    private static HttpResponseHead ErrorHead(int status, int length) => new(
+        status,
+        status == 504 ? "Gateway Timeout" : "Bad Gateway",
+        [new("Content-Type", "application/json"), new("Content-Length", length.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+}

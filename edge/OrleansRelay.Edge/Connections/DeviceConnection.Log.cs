@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+using OrleansRelay.Wire;
+
+namespace OrleansRelay.Edge.Connections;
+
+internal sealed partial class DeviceConnection
+{
+    private static partial class Log
+    {
+        [LoggerMessage(2100, LogLevel.Warning, "Device {DeviceId} broke the protocol ({Code}): {Detail}")]
+        public static partial void ProtocolViolation(ILogger logger, string deviceId, ProtocolErrorCode code, string detail);
+
+        [LoggerMessage(2101, LogLevel.Information, "Closing device {DeviceId} session {Epoch}: {Code}: {Reason}")]
+        public static partial void Closing(ILogger logger, string deviceId, long epoch, string code, string reason);
+
+        [LoggerMessage(2102, LogLevel.Warning, "Device {DeviceId} did not answer stream {StreamId} within {Timeout}")]
+        public static partial void RequestTimedOut(ILogger logger, string deviceId, uint streamId, TimeSpan timeout);
+
+        [LoggerMessage(2103, LogLevel.Debug, "Device {DeviceId}: frame for finished stream {StreamId} ignored")]
+        public static partial void LateFrameIgnored(ILogger logger, string deviceId, uint streamId);
+    }
+}

@@ -1,0 +1,242 @@
+using System.Buffers;
+using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansRelay.Contracts.Grains;
+using OrleansRelay.Contracts.Model;
+using OrleansRelay.Edge.Diagnostics;
+using OrleansRelay.Edge.Hosting;
+using OrleansRelay.Wire;
+using OrleansRelay.Wire.Handshake;
+
+namespace OrleansRelay.Edge.Connections;
+
+/// <summary>
+/// Terminates device TCP connections: challenge → hello with proof → the device's grain authenticates and attaches
+/// the session → accept (or reject with a reason) → the session runs until it ends → the grain is told, unless a
+/// newer session already replaced this one.
+/// </summary>
+internal sealed partial class DeviceConnectionHandler : ConnectionHandler
+{
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly IGrainFactory _grains;
+    private readonly DeviceSessionRegistry _registry;
+    private readonly EdgeIdentity _identity;
+    private readonly EdgeOptions _options;
+    private readonly EdgeMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DeviceConnectionHandler> _logger;
+
+    public DeviceConnectionHandler(
+        IGrainFactory grains,
+        DeviceSessionRegistry registry,
+        EdgeIdentity identity,
+        IOptions<EdgeOptions> options,
+        EdgeMetrics metrics,
+        TimeProvider time,
+        ILogger<DeviceConnectionHandler> logger)
+    {
+        _grains = grains;
+        _registry = registry;
+        _identity = identity;
+        _options = options.Value;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    public override async Task OnConnectedAsync(ConnectionContext context)
+    {
+        var sender = new FrameSender(context.Transport.Output);
+        var writer = sender.RunAsync(context.ConnectionClosed);
+        try
+        {
+            var connection = await HandshakeAsync(context, sender);
+            if (connection is not null)
+            {
+                await RunSessionAsync(connection);
+            }
+        }
+        catch (ProtocolException ex)
+        {
+            Log.HandshakeFailed(_logger, context.ConnectionId, context.RemoteEndPoint?.ToString(), ex.Message);
+            _metrics.Handshake("malformed");
+            Reject(sender, CloseCodes.MalformedHello, ex.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            // The peer disconnected during the handshake.
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionResetException)
+        {
+            Log.ConnectionFailed(_logger, context.ConnectionId, ex.Message);
+        }
+        finally
+        {
+            sender.Complete();
+            await writer.WaitAsync(DrainTimeout, _time).ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<DeviceConnection?> HandshakeAsync(ConnectionContext context, FrameSender sender)
+    {
+        var nonce = DeviceAuthentication.GenerateNonce();
+        sender.TrySend(OutboundFrame.Create(FrameType.Challenge, new ChallengeMessage(ProtocolLimits.ProtocolVersion, nonce).ToPayload()));
+
+        using var helloTimeout = CancellationTokenSource.CreateLinkedTokenSource(context.ConnectionClosed);
+        helloTimeout.CancelAfter(_options.HelloTimeout);
+        HelloMessage hello;
+        try
+        {
+            hello = await ReadHelloAsync(context, helloTimeout.Token);
+        }
+        catch (OperationCanceledException) when (!context.ConnectionClosed.IsCancellationRequested)
+        {
+            Log.HelloTimeout(_logger, context.ConnectionId, context.RemoteEndPoint?.ToString(), _options.HelloTimeout);
+            _metrics.Handshake("timeout");
+            Reject(sender, CloseCodes.MalformedHello, $"No hello within {_options.HelloTimeout.TotalSeconds:0.#} s.");
+            return null;
+        }
+
+        if (hello.Protocol != ProtocolLimits.ProtocolVersion)
+        {
+            _metrics.Handshake("unsupported-protocol");
+            Reject(sender, CloseCodes.UnsupportedProtocol, $"This edge speaks protocol {ProtocolLimits.ProtocolVersion}, not {hello.Protocol}.");
+            return null;
+        }
+
+        if (!DeviceIds.IsValid(hello.DeviceId))
+        {
+            _metrics.Handshake("unknown-device");
+            Reject(sender, CloseCodes.UnknownDevice, "The device id is not well-formed.");
+            return null;
+        }
+
+        byte[] proof;
+        try
+        {
+            proof = Convert.FromBase64String(hello.Proof);
+        }
+        catch (FormatException)
+        {
+            throw new ProtocolException(ProtocolErrorCode.MalformedPayload, "The hello's proof is not base64.");
+        }
+
+        var info = hello.Info is { ValueKind: not JsonValueKind.Undefined and not JsonValueKind.Null } element ? element.GetRawText() : null;
+        DeviceConnectResult result;
+        try
+        {
+            result = await _grains.GetGrain<IDeviceGrain>(hello.DeviceId)
+                .Connect(new DeviceConnectRequest(nonce, proof, _identity.Reference, info));
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            Log.ClusterUnavailable(_logger, hello.DeviceId, ex.GetType().Name, ex.Message);
+            _metrics.Handshake("unavailable");
+            Reject(sender, CloseCodes.Unavailable, "The relay cluster is unavailable; try again shortly.", retryAfterSeconds: 5);
+            return null;
+        }
+
+        if (!result.Accepted)
+        {
+            Log.Rejected(_logger, hello.DeviceId, context.RemoteEndPoint?.ToString(), result.RejectCode ?? "?");
+            _metrics.Handshake(result.RejectCode ?? "rejected");
+            Reject(sender, result.RejectCode ?? CloseCodes.BadCredentials, result.RejectReason ?? "Rejected.");
+            return null;
+        }
+
+        var settings = DeviceSessionSettings.From(_options);
+        var connection = new DeviceConnection(
+            hello.DeviceId,
+            result.Epoch,
+            context.ConnectionId,
+            context.Transport.Input,
+            sender,
+            settings,
+            _options.DeviceRequestTimeout,
+            _time,
+            _logger);
+        sender.TrySend(HandshakeJson.ToFrame(FrameType.Accept, settings.ToAccept(result.Epoch), WireJsonContext.Default.AcceptMessage));
+        _metrics.Handshake("accepted");
+        Log.Accepted(_logger, hello.DeviceId, result.Epoch, context.RemoteEndPoint?.ToString());
+        return connection;
+    }
+
+    private async Task RunSessionAsync(DeviceConnection connection)
+    {
+        var displaced = _registry.Add(connection);
+        displaced?.Close(CloseCodes.Replaced, "A newer connection of this device replaced this one.");
+        _metrics.DeviceConnected();
+        try
+        {
+            if (ReferenceEquals(displaced, connection))
+            {
+                return;
+            }
+
+            await connection.RunAsync();
+        }
+        finally
+        {
+            _metrics.DeviceDisconnected();
+            _registry.Remove(connection);
+            Log.SessionEnded(_logger, connection.DeviceId, connection.Epoch, connection.CloseReason);
+            try
+            {
+                await _grains.GetGrain<IDeviceGrain>(connection.DeviceId).Disconnect(connection.Epoch, connection.CloseReason);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OrleansException)
+            {
+                // The grain also clears a session whose edge says it is gone, on the next relay.
+                Log.DisconnectNotRecorded(_logger, connection.DeviceId, ex.GetType().Name);
+            }
+        }
+    }
+
+    private async Task<HelloMessage> ReadHelloAsync(ConnectionContext context, CancellationToken cancellationToken)
+    {
+        var frame = await FrameReadLoop.ReadOneAsync(context.Transport.Input, _options.MaxHelloPayload, cancellationToken)
+            ?? throw new OperationCanceledException("The device closed the connection before its hello.");
+        if (frame.Type != FrameType.Hello)
+        {
+            throw new ProtocolException(ProtocolErrorCode.UnexpectedFrame, $"Expected a hello, got {frame.Type}.");
+        }
+
+        return HandshakeJson.Parse(new ReadOnlySequence<byte>(frame.Payload), WireJsonContext.Default.HelloMessage);
+    }
+
+    private static void Reject(FrameSender sender, string code, string reason, int? retryAfterSeconds = null) =>
+        sender.TrySend(HandshakeJson.ToFrame(
+            FrameType.Reject,
+            new CloseMessage { Code = code, Reason = reason, RetryAfterSeconds = retryAfterSeconds },
+            WireJsonContext.Default.CloseMessage));
+
+    private static partial class Log
+    {
+        [LoggerMessage(2000, LogLevel.Information, "Device {DeviceId} accepted with epoch {Epoch} from {RemoteEndPoint}")]
+        public static partial void Accepted(ILogger logger, string deviceId, long epoch, string? remoteEndPoint);
+
+        [LoggerMessage(2001, LogLevel.Warning, "Device {DeviceId} from {RemoteEndPoint} rejected: {Code}")]
+        public static partial void Rejected(ILogger logger, string deviceId, string? remoteEndPoint, string code);
+
+        [LoggerMessage(2002, LogLevel.Warning, "Handshake on connection {ConnectionId} from {RemoteEndPoint} failed: {Detail}")]
+        public static partial void HandshakeFailed(ILogger logger, string connectionId, string? remoteEndPoint, string detail);
+
+        [LoggerMessage(2003, LogLevel.Warning, "Connection {ConnectionId} from {RemoteEndPoint} sent no hello within {Timeout}")]
+        public static partial void HelloTimeout(ILogger logger, string connectionId, string? remoteEndPoint, TimeSpan timeout);
+
+        [LoggerMessage(2004, LogLevel.Error, "Cluster unavailable while authenticating device {DeviceId}: {Exception}: {Detail}")]
+        public static partial void ClusterUnavailable(ILogger logger, string deviceId, string exception, string detail);
+
+        [LoggerMessage(2005, LogLevel.Information, "Device {DeviceId} session {Epoch} ended: {Reason}")]
+        public static partial void SessionEnded(ILogger logger, string deviceId, long epoch, string reason);
+
+        [LoggerMessage(2006, LogLevel.Warning, "Device {DeviceId}: disconnect not recorded in the grain ({Exception})")]
+        public static partial void DisconnectNotRecorded(ILogger logger, string deviceId, string exception);
+
+        [LoggerMessage(2007, LogLevel.Debug, "Connection {ConnectionId} failed: {Detail}")]
+        public static partial void ConnectionFailed(ILogger logger, string connectionId, string detail);
+    }
+}

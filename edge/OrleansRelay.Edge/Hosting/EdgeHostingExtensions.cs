@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Hosting;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using OrleansRelay.Edge.Connections;
+using OrleansRelay.Edge.Diagnostics;
+using OrleansRelay.Edge.Http;
+using OrleansRelay.Silo.Hosting;
+
+namespace OrleansRelay.Edge.Hosting;
+
+/// <summary>Composes an edge: listeners, cluster connection, services and endpoints.</summary>
+public static class EdgeHostingExtensions
+{
+    /// <summary>
+    /// Adds the edge to <paramref name="builder"/>: the client API and device listeners from the <c>Edge</c> section, and
+    /// the cluster from the <c>Cluster</c> section (embedded silo by default, or an Orleans client).
+    /// </summary>
+    public static WebApplicationBuilder AddRelayEdge(this WebApplicationBuilder builder)
+    {
+        var edge = builder.Configuration.GetSection(EdgeOptions.SectionName).Get<EdgeOptions>() ?? new EdgeOptions();
+        var cluster = builder.Configuration.GetSection(RelayClusterOptions.SectionName).Get<RelayClusterOptions>() ?? new RelayClusterOptions();
+
+        var services = builder.Services;
+        services.AddOptions<EdgeOptions>().BindConfiguration(EdgeOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DeviceSessionRegistry>();
+        services.TryAddSingleton<EdgeObserver>();
+        services.TryAddSingleton<EdgeIdentity>();
+        services.TryAddSingleton<EdgeMetrics>();
+        services.TryAddSingleton<EdgeEndpoints>();
+        services.AddSingleton<SessionRefresher>();
+        services.AddHostedService(sp => sp.GetRequiredService<SessionRefresher>());
+        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
+
+        var endpoints = new EdgeEndpoints();
+        services.AddSingleton(endpoints);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var address = IPAddress.Parse(edge.BindAddress);
+            kestrel.Listen(address, edge.HttpPort, listen => endpoints.Http = listen);
+            kestrel.Listen(address, edge.DevicePort, listen =>
+            {
+                listen.UseConnectionHandler<DeviceConnectionHandler>();
+                endpoints.Device = listen;
+            });
+        });
+
+        if (cluster.Mode == ClusterMode.Embedded)
+        {
+            builder.UseOrleans(silo => silo.AddRelaySilo(cluster));
+        }
+        else
+        {
+            builder.UseOrleansClient(client => client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId));
+        }
+
+        return builder;
+    }
+
+    /// <summary>Maps the edge's HTTP endpoints: health, operator API and relay.</summary>
+    public static WebApplication MapRelayEdge(this WebApplication app)
+    {
+        app.MapHealth();
+        app.MapAdmin();
+        app.MapRelay();
+        return app;
+    }
+}

@@ -1,0 +1,55 @@
+using OrleansRelay.Wire;
+
+namespace OrleansRelay.Edge.Hosting;
+
+/// <summary>Edge settings, bound from the <c>Edge</c> configuration section (environment: <c>Edge__HttpPort</c> etc.).</summary>
+public sealed record EdgeOptions
+{
+    /// <summary>Configuration section name.</summary>
+    public const string SectionName = "Edge";
+
+    /// <summary>Address both listeners bind to.</summary>
+    public string BindAddress { get; init; } = "0.0.0.0";
+
+    /// <summary>Client API port (HTTP/1.1 and HTTP/2). 0 picks a free port.</summary>
+    public int HttpPort { get; init; } = 5080;
+
+    /// <summary>Device TCP port. 0 picks a free port.</summary>
+    public int DevicePort { get; init; } = 5070;
+
+    /// <summary>Operator key for provisioning and, until accounts exist, the relay. Sent in the <c>X-Admin-Key</c> header.</summary>
+    public string? AdminKey { get; init; }
+
+    /// <summary>This edge's id in logs and device status; defaults to host name plus a random suffix.</summary>
+    public string? EdgeId { get; init; }
+
+    /// <summary>How long a relayed request waits for the device's response before answering 504.</summary>
+    public TimeSpan DeviceRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a new device connection has to send its hello.</summary>
+    public TimeSpan HelloTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Heartbeat interval; a connection silent for three intervals is closed.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often the edge re-announces every socket it holds to the devices' grains.</summary>
+    public TimeSpan SessionRefreshInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Largest frame payload accepted from a device after authentication.</summary>
+    public int MaxFramePayload { get; init; } = ProtocolLimits.DefaultMaxFramePayload;
+
+    /// <summary>Largest hello accepted from a not yet authenticated connection.</summary>
+    public int MaxHelloPayload { get; init; } = 256 * 1024;
+
+    /// <summary>Body chunk size on device connections.</summary>
+    public int ChunkSize { get; init; } = ProtocolLimits.DefaultChunkSize;
+
+    /// <summary>Per-stream flow-control window on device connections.</summary>
+    public int StreamWindow { get; init; } = ProtocolLimits.DefaultStreamWindow;
+
+    /// <summary>Largest request or response body relayed (413 / 502 beyond).</summary>
+    public long MaxBodyBytes { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>The <c>Retry-After</c> seconds sent with 503 when a device is offline.</summary>
+    public int OfflineRetryAfterSeconds { get; init; } = 5;
+}

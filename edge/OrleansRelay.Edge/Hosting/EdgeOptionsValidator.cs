@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+using OrleansRelay.Wire;
+
+namespace OrleansRelay.Edge.Hosting;
+
+/// <summary>Refuses to start an edge with settings that cannot work; every message names the setting.</summary>
+internal sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
+{
+    /// <summary>Shortest admin key accepted.</summary>
+    public const int MinAdminKeyLength = 16;
+
+    public ValidateOptionsResult Validate(string? name, EdgeOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.AdminKey) || options.AdminKey.Length < MinAdminKeyLength)
+        {
+            failures.Add($"Edge:AdminKey must be set to a secret of at least {MinAdminKeyLength} characters (the relay is never left open).");
+        }
+
+        if (!System.Net.IPAddress.TryParse(options.BindAddress, out _))
+        {
+            failures.Add($"Edge:BindAddress '{options.BindAddress}' is not an IP address.");
+        }
+
+        if (options.HttpPort is < 0 or > 65535 || options.DevicePort is < 0 or > 65535)
+        {
+            failures.Add("Edge:HttpPort and Edge:DevicePort must be between 0 and 65535.");
+        }
+
+        if (options.DeviceRequestTimeout <= TimeSpan.Zero || options.DeviceRequestTimeout > TimeSpan.FromMinutes(4))
+        {
+            failures.Add("Edge:DeviceRequestTimeout must be between 0 and 4 minutes (the grain call times out at 5).");
+        }
+
+        if (options.HeartbeatInterval < TimeSpan.FromMilliseconds(100) || options.HelloTimeout <= TimeSpan.Zero || options.SessionRefreshInterval <= TimeSpan.Zero)
+        {
+            failures.Add("Edge:HeartbeatInterval (>= 100 ms), Edge:HelloTimeout and Edge:SessionRefreshInterval must be positive.");
+        }
+
+        if (options.ChunkSize < 1024 || options.ChunkSize > options.MaxFramePayload - ProtocolLimits.StreamPrefixSize)
+        {
+            failures.Add("Edge:ChunkSize must be at least 1024 and fit in Edge:MaxFramePayload with the 5-byte stream prefix.");
+        }
+
+        if (options.MaxFramePayload < ProtocolLimits.DefaultMaxHeadSize + ProtocolLimits.StreamPrefixSize)
+        {
+            failures.Add($"Edge:MaxFramePayload must be at least {ProtocolLimits.DefaultMaxHeadSize + ProtocolLimits.StreamPrefixSize} bytes (room for an HTTP head).");
+        }
+
+        if (options.StreamWindow < options.ChunkSize)
+        {
+            failures.Add("Edge:StreamWindow must be at least Edge:ChunkSize.");
+        }
+
+        if (options.MaxBodyBytes < 0 || options.MaxBodyBytes > 64L * 1024 * 1024)
+        {
+            failures.Add("Edge:MaxBodyBytes must be between 0 and 64 MiB (bodies cross the cluster in one message).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

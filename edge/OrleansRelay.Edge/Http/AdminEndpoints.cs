@@ -1,0 +1,94 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using OrleansRelay.Contracts.Grains;
+using OrleansRelay.Wire;
+
+namespace OrleansRelay.Edge.Http;
+
+/// <summary>Operator API (admin key): provision devices, rotate secrets, inspect and deregister devices.</summary>
+internal static class AdminEndpoints
+{
+    public static void MapAdmin(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/v1/admin/devices").AddEndpointFilter<AdminKeyFilter>();
+        group.MapPost("/", ProvisionAsync);
+        group.MapPost("/{deviceId}/secret", RotateAsync);
+        group.MapGet("/{deviceId}", GetAsync);
+        group.MapDelete("/{deviceId}", DeleteAsync);
+    }
+
+    private static async Task<IResult> ProvisionAsync(ProvisionDeviceRequest? body, IGrainFactory grains)
+    {
+        if (body is null || !DeviceIds.IsValid(body.DeviceId))
+        {
+            return RelayErrors.Json(StatusCodes.Status400BadRequest, $"'deviceId' must be 1–{DeviceIds.MaxLength} characters of A–Z a–z 0–9 . _ : -");
+        }
+
+        var result = await grains.GetGrain<IDeviceGrain>(body.DeviceId).Provision(body.Name, rotateSecret: false);
+        return result.Created
+            ? Results.Json(new ProvisionedDevice(body.DeviceId, result.Secret!), AdminJsonContext.Default.ProvisionedDevice, statusCode: StatusCodes.Status201Created)
+            : RelayErrors.Json(StatusCodes.Status409Conflict, "The device is already provisioned; rotate its secret with POST /v1/admin/devices/{deviceId}/secret.");
+    }
+
+    private static async Task<IResult> RotateAsync(string deviceId, IGrainFactory grains)
+    {
+        if (!DeviceIds.IsValid(deviceId) || !(await grains.GetGrain<IDeviceGrain>(deviceId).GetStatus()).Registered)
+        {
+            return RelayErrors.Json(StatusCodes.Status404NotFound, "Unknown device.");
+        }
+
+        var result = await grains.GetGrain<IDeviceGrain>(deviceId).Provision(null, rotateSecret: true);
+        return Results.Json(new ProvisionedDevice(deviceId, result.Secret!), AdminJsonContext.Default.ProvisionedDevice);
+    }
+
+    private static async Task<IResult> GetAsync(string deviceId, IGrainFactory grains)
+    {
+        if (!DeviceIds.IsValid(deviceId))
+        {
+            return RelayErrors.Json(StatusCodes.Status404NotFound, "Unknown device.");
+        }
+
+        var status = await grains.GetGrain<IDeviceGrain>(deviceId).GetStatus();
+        return status.Registered
+            ? Results.Json(
+                new DeviceView(status.DeviceId, status.Name, status.Online, status.EdgeId, status.ConnectedAt, status.RegisteredAt),
+                AdminJsonContext.Default.DeviceView)
+            : RelayErrors.Json(StatusCodes.Status404NotFound, "Unknown device.");
+    }
+
+    private static async Task<IResult> DeleteAsync(string deviceId, IGrainFactory grains)
+    {
+        if (!DeviceIds.IsValid(deviceId) || !await grains.GetGrain<IDeviceGrain>(deviceId).Deregister())
+        {
+            return RelayErrors.Json(StatusCodes.Status404NotFound, "Unknown device.");
+        }
+
+        return Results.NoContent();
+    }
+}
+
+/// <summary>Body of <c>POST /v1/admin/devices</c>.</summary>
+internal sealed record ProvisionDeviceRequest(
+    [property: JsonPropertyName("deviceId")] string DeviceId,
+    [property: JsonPropertyName("name")] string? Name);
+
+/// <summary>The one response that ever carries a device secret.</summary>
+internal sealed record ProvisionedDevice(
+    [property: JsonPropertyName("deviceId")] string DeviceId,
+    [property: JsonPropertyName("secret")] string Secret);
+
+/// <summary>A device as operators see it.</summary>
+internal sealed record DeviceView(
+    [property: JsonPropertyName("deviceId")] string DeviceId,
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("online")] bool Online,
+    [property: JsonPropertyName("edgeId")] string? EdgeId,
+    [property: JsonPropertyName("connectedAt")] DateTimeOffset? ConnectedAt,
+    [property: JsonPropertyName("registeredAt")] DateTimeOffset? RegisteredAt);
+
+[JsonSerializable(typeof(ProvisionDeviceRequest))]
+[JsonSerializable(typeof(ProvisionedDevice))]
+[JsonSerializable(typeof(DeviceView))]
+internal sealed partial class AdminJsonContext : JsonSerializerContext;

@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansRelay.Edge.Hosting;
+
+namespace OrleansRelay.Edge.Http;
+
+/// <summary>Admits a request only with the operator key in <c>X-Admin-Key</c>; anything else is 401 with the standard body.</summary>
+internal sealed partial class AdminKeyFilter : IEndpointFilter
+{
+    public const string HeaderName = "X-Admin-Key";
+
+    private readonly byte[] _expectedHash;
+    private readonly ILogger<AdminKeyFilter> _logger;
+
+    public AdminKeyFilter(IOptions<EdgeOptions> options, ILogger<AdminKeyFilter> logger)
+    {
+        _expectedHash = SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.AdminKey ?? string.Empty));
+        _logger = logger;
+    }
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var presented = http.Request.Headers[HeaderName].ToString();
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        if (presented.Length == 0 || !CryptographicOperations.FixedTimeEquals(hash, _expectedHash))
+        {
+            Log.Unauthorized(_logger, http.Request.Method, http.Request.Path, http.Connection.RemoteIpAddress?.ToString(), presented.Length > 0);
+            return RelayErrors.Json(StatusCodes.Status401Unauthorized, "Unauthorized");
+        }
+
+        return await next(context);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(3000, LogLevel.Warning, "Unauthorized {Method} {Path} from {RemoteIp} (key presented: {KeyPresented})")]
+        public static partial void Unauthorized(ILogger logger, string method, PathString path, string? remoteIp, bool keyPresented);
+    }
+}

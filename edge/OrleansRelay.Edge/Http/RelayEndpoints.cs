@@ -1,0 +1,227 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansRelay.Contracts.Grains;
+using OrleansRelay.Contracts.Model;
+using OrleansRelay.Edge.Diagnostics;
+using OrleansRelay.Edge.Hosting;
+using OrleansRelay.Wire;
+
+namespace OrleansRelay.Edge.Http;
+
+/// <summary><c>/v1/devices/{deviceId}/api/{**path}</c>: any method, forwarded to the device's local REST service at <c>/{path}</c>.</summary>
+internal static partial class RelayEndpoints
+{
+    public const string RoutePrefix = "/v1/devices/{deviceId}/api";
+
+    public static void MapRelay(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup(RoutePrefix).AddEndpointFilter<AdminKeyFilter>();
+        group.Map("/", RelayAsync);
+        group.Map("/{**path}", RelayAsync);
+    }
+
+    private static async Task RelayAsync(
+        HttpContext context,
+        string deviceId,
+        IGrainFactory grains,
+        IOptions<EdgeOptions> options,
+        EdgeMetrics metrics,
+        ILoggerFactory loggers)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var logger = loggers.CreateLogger(typeof(RelayEndpoints));
+        var settings = options.Value;
+        var status = await RelayCoreAsync(context, deviceId, grains, settings, logger);
+        metrics.RelayCompleted(Stopwatch.GetElapsedTime(started), status);
+    }
+
+    private static async Task<int> RelayCoreAsync(HttpContext context, string deviceId, IGrainFactory grains, EdgeOptions settings, ILogger logger)
+    {
+        if (!DeviceIds.IsValid(deviceId))
+        {
+            return await WriteErrorAsync(context, StatusCodes.Status404NotFound, "Unknown device.");
+        }
+
+        var body = await RequestBodyReader.ReadAsync(context, settings.MaxBodyBytes);
+        if (body is null)
+        {
+            Log.RequestTooLarge(logger, deviceId, settings.MaxBodyBytes);
+            return await WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request body exceeds the limit of {settings.MaxBodyBytes} bytes.");
+        }
+
+        var request = new RelayRequest(
+            context.Request.Method,
+            DeviceTarget(context, deviceId),
+            ForwardedHeaders(context),
+            body,
+            settings.DeviceRequestTimeout);
+
+        RelayResponse response;
+        try
+        {
+            response = await grains.GetGrain<IDeviceGrain>(deviceId).Relay(request).AsTask().WaitAsync(context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            Log.ClientAborted(logger, deviceId);
+            return StatusCodes.Status499ClientClosedRequest;
+        }
+        catch (TimeoutException ex)
+        {
+            Log.ClusterCallFailed(logger, deviceId, ex.GetType().Name, ex.Message);
+            return await WriteErrorAsync(context, StatusCodes.Status504GatewayTimeout, "The relay timed out.");
+        }
+        catch (OrleansException ex)
+        {
+            Log.ClusterCallFailed(logger, deviceId, ex.GetType().Name, ex.Message);
+            context.Response.Headers.RetryAfter = settings.OfflineRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "The relay cluster is unavailable.");
+        }
+
+        if (response.Error != RelayError.None)
+        {
+            var status = RelayErrors.StatusFor(response.Error);
+            if (status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.Response.Headers.RetryAfter = settings.OfflineRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            Log.RelayFailed(logger, deviceId, response.Error, response.ErrorMessage);
+            return await WriteErrorAsync(context, status, response.ErrorMessage ?? response.Error.ToString());
+        }
+
+        await WriteDeviceResponseAsync(context, response);
+        return response.Status;
+    }
+
+    /// <summary>The path and query on the device, taken from the raw target so the client's encoding is preserved.</summary>
+    private static string DeviceTarget(HttpContext context, string deviceId)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
+        var prefix = $"/v1/devices/{deviceId}/api";
+        if (raw.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            var rest = raw[prefix.Length..];
+            if (rest.Length == 0 || rest[0] == '?')
+            {
+                return "/" + rest;
+            }
+
+            if (rest[0] == '/')
+            {
+                return rest;
+            }
+        }
+
+        var path = context.Request.Path.ToUriComponent();
+        var index = path.IndexOf("/api", StringComparison.OrdinalIgnoreCase);
+        var remainder = index >= 0 ? path[(index + 4)..] : string.Empty;
+        return (remainder.Length == 0 ? "/" : remainder) + context.Request.QueryString.ToUriComponent();
+    }
+
+    private static KeyValuePair<string, string>[] ForwardedHeaders(HttpContext context)
+    {
+        var headers = new List<KeyValuePair<string, string>>(context.Request.Headers.Count + 3);
+        foreach (var (name, values) in context.Request.Headers)
+        {
+            if (IsRelayOnlyRequestHeader(name))
+            {
+                continue;
+            }
+
+            foreach (var value in values)
+            {
+                if (value is not null)
+                {
+                    headers.Add(new(name, value));
+                }
+            }
+        }
+
+        if (context.Connection.RemoteIpAddress is { } ip)
+        {
+            headers.Add(new("X-Forwarded-For", ip.ToString()));
+        }
+
+        headers.Add(new("X-Forwarded-Proto", context.Request.Scheme));
+        if (context.Request.Host.HasValue)
+        {
+            headers.Add(new("X-Forwarded-Host", context.Request.Host.Value));
+        }
+
+        return [.. headers];
+    }
+
+    private static bool IsRelayOnlyRequestHeader(string name) =>
+        HopByHopHeaders.Contains(name)
+        || name.Equals("Host", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
+        || name.Equals(AdminKeyFilter.HeaderName, StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith(':');
+
+    private static async Task WriteDeviceResponseAsync(HttpContext context, RelayResponse response)
+    {
+        var http = context.Response;
+        http.StatusCode = response.Status;
+        if (!string.IsNullOrEmpty(response.Reason))
+        {
+            context.Features.Get<IHttpResponseFeature>()!.ReasonPhrase = response.Reason;
+        }
+
+        foreach (var (name, value) in response.Headers)
+        {
+            if (HopByHopHeaders.Contains(name) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            http.Headers.Append(name, value);
+        }
+
+        var bodyAllowed = !HttpMethods.IsHead(context.Request.Method) && response.Status is not (204 or 304) && response.Status >= 200;
+        if (bodyAllowed)
+        {
+            http.ContentLength = response.Body.Length;
+            await http.Body.WriteAsync(response.Body, context.RequestAborted);
+        }
+        else if (HttpMethods.IsHead(context.Request.Method))
+        {
+            // Keep the device's Content-Length for HEAD: it describes the GET body.
+            foreach (var (name, value) in response.Headers)
+            {
+                if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) && long.TryParse(value, out var length))
+                {
+                    http.ContentLength = length;
+                }
+            }
+        }
+    }
+
+    private static async Task<int> WriteErrorAsync(HttpContext context, int status, string message)
+    {
+        await RelayErrors.Json(status, message).ExecuteAsync(context);
+        return status;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(3100, LogLevel.Information, "Relay to {DeviceId} refused: body over {Limit} bytes")]
+        public static partial void RequestTooLarge(ILogger logger, string deviceId, long limit);
+
+        [LoggerMessage(3101, LogLevel.Information, "Relay to {DeviceId} failed: {Error}: {Detail}")]
+        public static partial void RelayFailed(ILogger logger, string deviceId, RelayError error, string? detail);
+
+        [LoggerMessage(3102, LogLevel.Debug, "Client aborted its relay to {DeviceId}")]
+        public static partial void ClientAborted(ILogger logger, string deviceId);
+
+        [LoggerMessage(3103, LogLevel.Warning, "Cluster call for {DeviceId} failed: {Exception}: {Detail}")]
+        public static partial void ClusterCallFailed(ILogger logger, string deviceId, string exception, string detail);
+    }
+}

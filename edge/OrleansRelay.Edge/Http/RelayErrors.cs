@@ -1,0 +1,19 @@
+using Microsoft.AspNetCore.Http;
+using OrleansRelay.Contracts.Model;
+
+namespace OrleansRelay.Edge.Http;
+
+/// <summary>The client-facing error contract: a status and <c>{"error":status,"message":"..."}</c>.</summary>
+internal static class RelayErrors
+{
+    public static IResult Json(int status, string message) =>
+        Results.Json(new ErrorBody(status, message), ErrorBodyJsonContext.Default.ErrorBody, statusCode: status);
+
+    public static int StatusFor(RelayError error) => error switch
+    {
+        RelayError.UnknownDevice => StatusCodes.Status404NotFound,
+        RelayError.DeviceOffline => StatusCodes.Status503ServiceUnavailable,
+        RelayError.DeviceTimeout => StatusCodes.Status504GatewayTimeout,
+        _ => StatusCodes.Status502BadGateway,
+    };
+}

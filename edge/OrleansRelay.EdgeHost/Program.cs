@@ -1,0 +1,20 @@
+using OrleansRelay.Edge.Hosting;
+using OrleansRelay.EdgeHost;
+
+if (args.Length > 0 && args[0] == "provision")
+{
+    return await ProvisionCommand.Create().Parse(args[1..]).InvokeAsync();
+}
+
+var builder = WebApplication.CreateBuilder(args);
+var generatedKey = EmbeddedAdminKey.EnsureForEmbedded(builder.Configuration);
+builder.AddRelayEdge();
+var app = builder.Build();
+app.MapRelayEdge();
+if (generatedKey is not null)
+{
+    app.Logger.LogWarning("No Edge:AdminKey configured; generated one for this run: {AdminKey}", generatedKey);
+}
+
+await app.RunAsync();
+return 0;

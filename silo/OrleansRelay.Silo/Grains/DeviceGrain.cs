@@ -1,0 +1,285 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using OrleansRelay.Contracts.Grains;
+using OrleansRelay.Contracts.Model;
+using OrleansRelay.Silo.Hosting;
+using OrleansRelay.Wire;
+using OrleansRelay.Wire.Handshake;
+
+namespace OrleansRelay.Silo.Grains;
+
+/// <summary>
+/// The device's actor. Registration is persisted; the session is volatile on purpose: edges re-announce the sockets
+/// they hold (<see cref="Reattach"/>), so a lost activation rebuilds itself without a storage write per connect.
+/// </summary>
+internal sealed partial class DeviceGrain : Grain, IDeviceGrain
+{
+    private readonly IPersistentState<DeviceRegistration> _registration;
+    private readonly TimeProvider _time;
+    private readonly ILogger<DeviceGrain> _logger;
+    private DeviceSession? _session;
+    private long _lastEpoch;
+
+    public DeviceGrain(
+        [PersistentState("registration", RelaySiloDefaults.DeviceStorageName)] IPersistentState<DeviceRegistration> registration,
+        TimeProvider time,
+        ILogger<DeviceGrain> logger)
+    {
+        _registration = registration;
+        _time = time;
+        _logger = logger;
+    }
+
+    private string DeviceId => this.GetPrimaryKeyString();
+
+    private bool IsRegistered => _registration.State.Registered;
+
+    public async ValueTask<DeviceProvisioning> Provision(string? name, bool rotateSecret)
+    {
+        if (!DeviceIds.IsValid(DeviceId))
+        {
+            throw new ArgumentException($"'{DeviceId}' is not a valid device id.");
+        }
+
+        if (IsRegistered && !rotateSecret)
+        {
+            return new DeviceProvisioning(false, null);
+        }
+
+        var secret = DeviceAuthentication.GenerateSecret();
+        var state = _registration.State;
+        var rotated = state.Registered;
+        state.StoredKey = DeviceAuthentication.ComputeStoredKey(secret);
+        state.Name = name ?? state.Name;
+        if (!state.Registered)
+        {
+            state.Registered = true;
+            state.RegisteredAt = _time.GetUtcNow();
+        }
+
+        await _registration.WriteStateAsync();
+        if (rotated)
+        {
+            CloseSession(SessionCloseReason.CredentialsRevoked);
+        }
+
+        Log.Provisioned(_logger, DeviceId, rotated);
+        return new DeviceProvisioning(true, secret);
+    }
+
+    public async ValueTask<bool> Deregister()
+    {
+        if (!IsRegistered)
+        {
+            return false;
+        }
+
+        CloseSession(SessionCloseReason.CredentialsRevoked);
+        await _registration.ClearStateAsync();
+        Log.Deregistered(_logger, DeviceId);
+        DeactivateOnIdle();
+        return true;
+    }
+
+    public ValueTask<DeviceStatus> GetStatus()
+    {
+        var state = _registration.State;
+        var session = _session;
+        if (!state.Registered)
+        {
+            DeactivateOnIdle();
+        }
+
+        return ValueTask.FromResult(new DeviceStatus(
+            DeviceId,
+            state.Registered,
+            state.Name,
+            session is not null,
+            session?.Edge.EdgeId,
+            session?.Epoch,
+            session?.ConnectedAt,
+            session?.InfoJson,
+            state.Registered ? state.RegisteredAt : null));
+    }
+
+    public ValueTask<DeviceConnectResult> Connect(DeviceConnectRequest request)
+    {
+        if (!IsRegistered)
+        {
+            DeactivateOnIdle();
+            Log.ConnectRejected(_logger, DeviceId, CloseCodes.UnknownDevice, request.Edge.EdgeId);
+            return ValueTask.FromResult(new DeviceConnectResult(false, 0, CloseCodes.UnknownDevice, "No device with this id is provisioned."));
+        }
+
+        if (!DeviceAuthentication.VerifyProof(_registration.State.StoredKey, request.Nonce, DeviceId, request.Proof))
+        {
+            Log.ConnectRejected(_logger, DeviceId, CloseCodes.BadCredentials, request.Edge.EdgeId);
+            return ValueTask.FromResult(new DeviceConnectResult(false, 0, CloseCodes.BadCredentials, "The proof does not match the device's secret."));
+        }
+
+        var epoch = NextEpoch();
+        var previous = _session;
+        _session = new DeviceSession(epoch, request.Edge, _time.GetUtcNow(), request.InfoJson);
+        if (previous is not null)
+        {
+            Log.SessionReplaced(_logger, DeviceId, previous.Epoch, previous.Edge.EdgeId, epoch, request.Edge.EdgeId);
+            TellEdgeToClose(previous, SessionCloseReason.Replaced);
+        }
+
+        Log.Connected(_logger, DeviceId, epoch, request.Edge.EdgeId);
+        return ValueTask.FromResult(new DeviceConnectResult(true, epoch, null, null));
+    }
+
+    public ValueTask<bool> Reattach(DeviceSessionRef session)
+    {
+        if (!IsRegistered)
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        var current = _session;
+        if (current is not null && current.Epoch > session.Epoch)
+        {
+            return ValueTask.FromResult(false);
+        }
+
+        if (current is null || current.Epoch < session.Epoch)
+        {
+            if (current is not null)
+            {
+                TellEdgeToClose(current, SessionCloseReason.Replaced);
+            }
+
+            _session = new DeviceSession(session.Epoch, session.Edge, session.ConnectedAt, current?.InfoJson);
+            _lastEpoch = Math.Max(_lastEpoch, session.Epoch);
+            Log.Reattached(_logger, DeviceId, session.Epoch, session.Edge.EdgeId);
+        }
+        else
+        {
+            // Same epoch: refresh the edge reference (an edge may re-create its observer after reconnecting).
+            _session = current with { Edge = session.Edge };
+        }
+
+        return ValueTask.FromResult(true);
+    }
+
+    public ValueTask Disconnect(long epoch, string reason)
+    {
+        if (_session?.Epoch == epoch)
+        {
+            _session = null;
+            Log.Disconnected(_logger, DeviceId, epoch, reason);
+        }
+        else
+        {
+            Log.StaleDisconnectIgnored(_logger, DeviceId, epoch, _session?.Epoch);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public async ValueTask<RelayResponse> Relay(RelayRequest request)
+    {
+        if (!IsRegistered)
+        {
+            DeactivateOnIdle();
+            return RelayResponse.Failure(RelayError.UnknownDevice, "Unknown device.");
+        }
+
+        var session = _session;
+        if (session is null)
+        {
+            return RelayResponse.Failure(RelayError.DeviceOffline, "The device is offline.");
+        }
+
+        try
+        {
+            var response = await session.Edge.Observer.Forward(DeviceId, session.Epoch, request);
+            if (response.Error == RelayError.DeviceOffline)
+            {
+                // The edge no longer holds this session (the socket closed and its disconnect is still on the way).
+                ClearIfCurrent(session.Epoch, "edge reports the session gone");
+            }
+
+            return response;
+        }
+        catch (Exception ex) when (ex is TimeoutException or ClientNotAvailableException or OrleansMessageRejectionException or SiloUnavailableException)
+        {
+            Log.EdgeUnreachable(_logger, DeviceId, session.Edge.EdgeId, ex.GetType().Name);
+            ClearIfCurrent(session.Epoch, "edge unreachable");
+            return RelayResponse.Failure(RelayError.DeviceOffline, "The edge holding the device's connection is unreachable.");
+        }
+    }
+
+    private long NextEpoch()
+    {
+        // Later sessions get larger epochs even across deactivations: wall-clock ticks, forced past the last one seen.
+        _lastEpoch = Math.Max(_time.GetUtcNow().UtcTicks, _lastEpoch + 1);
+        return _lastEpoch;
+    }
+
+    private void ClearIfCurrent(long epoch, string reason)
+    {
+        if (_session?.Epoch == epoch)
+        {
+            _session = null;
+            Log.Disconnected(_logger, DeviceId, epoch, reason);
+        }
+    }
+
+    private void CloseSession(SessionCloseReason reason)
+    {
+        var session = _session;
+        if (session is not null)
+        {
+            _session = null;
+            TellEdgeToClose(session, reason);
+        }
+    }
+
+    private void TellEdgeToClose(DeviceSession session, SessionCloseReason reason)
+    {
+        try
+        {
+            // One-way call: the edge tells the device why, then closes its socket.
+            _ = session.Edge.Observer.CloseSession(DeviceId, session.Epoch, reason);
+        }
+        catch (Exception ex)
+        {
+            Log.CloseSessionFailed(_logger, DeviceId, session.Edge.EdgeId, ex.GetType().Name);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1000, LogLevel.Information, "Device {DeviceId} provisioned (secret rotated: {Rotated})")]
+        public static partial void Provisioned(ILogger logger, string deviceId, bool rotated);
+
+        [LoggerMessage(1001, LogLevel.Information, "Device {DeviceId} deregistered")]
+        public static partial void Deregistered(ILogger logger, string deviceId);
+
+        [LoggerMessage(1002, LogLevel.Warning, "Device {DeviceId} connection from edge {EdgeId} rejected: {Code}")]
+        public static partial void ConnectRejected(ILogger logger, string deviceId, string code, string edgeId);
+
+        [LoggerMessage(1003, LogLevel.Information, "Device {DeviceId} connected on edge {EdgeId} with epoch {Epoch}")]
+        public static partial void Connected(ILogger logger, string deviceId, long epoch, string edgeId);
+
+        [LoggerMessage(1004, LogLevel.Information, "Device {DeviceId} session {OldEpoch} on edge {OldEdgeId} replaced by {NewEpoch} on edge {NewEdgeId}")]
+        public static partial void SessionReplaced(ILogger logger, string deviceId, long oldEpoch, string oldEdgeId, long newEpoch, string newEdgeId);
+
+        [LoggerMessage(1005, LogLevel.Information, "Device {DeviceId} session {Epoch} re-attached from edge {EdgeId}")]
+        public static partial void Reattached(ILogger logger, string deviceId, long epoch, string edgeId);
+
+        [LoggerMessage(1006, LogLevel.Information, "Device {DeviceId} session {Epoch} ended: {Reason}")]
+        public static partial void Disconnected(ILogger logger, string deviceId, long epoch, string reason);
+
+        [LoggerMessage(1007, LogLevel.Debug, "Device {DeviceId}: ignored disconnect of stale session {Epoch} (current {CurrentEpoch})")]
+        public static partial void StaleDisconnectIgnored(ILogger logger, string deviceId, long epoch, long? currentEpoch);
+
+        [LoggerMessage(1008, LogLevel.Warning, "Device {DeviceId}: edge {EdgeId} unreachable ({Exception}); session cleared")]
+        public static partial void EdgeUnreachable(ILogger logger, string deviceId, string edgeId, string exception);
+
+        [LoggerMessage(1009, LogLevel.Warning, "Device {DeviceId}: could not tell edge {EdgeId} to close the session ({Exception})")]
+        public static partial void CloseSessionFailed(ILogger logger, string deviceId, string edgeId, string exception);
+    }
+}

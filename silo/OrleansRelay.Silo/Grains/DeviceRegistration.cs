@@ -1,0 +1,22 @@
+namespace OrleansRelay.Silo.Grains;
+
+/// <summary>The persisted part of a device: whether it is provisioned and the hash of its secret (never the secret).</summary>
+[GenerateSerializer, Alias("OrleansRelay.DeviceRegistration")]
+public sealed class DeviceRegistration
+{
+    /// <summary>Whether the device is provisioned.</summary>
+    [Id(0)]
+    public bool Registered { get; set; }
+
+    /// <summary>SHA-256 of the device's client key (see <c>DeviceAuthentication</c>).</summary>
+    [Id(1)]
+    public byte[] StoredKey { get; set; } = [];
+
+    /// <summary>Operator-given display name.</summary>
+    [Id(2)]
+    public string? Name { get; set; }
+
+    /// <summary>When the device was first provisioned.</summary>
+    [Id(3)]
+    public DateTimeOffset RegisteredAt { get; set; }
+}
