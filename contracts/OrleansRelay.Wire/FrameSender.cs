@@ -67,16 +67,19 @@ public sealed class FrameSender
                 }
 
                 var result = await _output.FlushAsync(cancellationToken);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    // The peer stopped reading: this batch was not delivered (the finally block fails it).
+                    failure = new IOException("The transport stopped accepting data.");
+                    break;
+                }
+
                 foreach (var written in batch)
                 {
                     written.Release(null);
                 }
 
                 batch.Clear();
-                if (result.IsCompleted || result.IsCanceled)
-                {
-                    break;
-                }
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or InvalidOperationException or ObjectDisposedException)

@@ -1,5 +1,4 @@
 using OrleansRelay.Edge.Hosting;
-using OrleansRelay.EdgeHost;
 
 if (args.Length > 0 && args[0] == "provision")
 {

@@ -7,10 +7,9 @@ namespace OrleansRelay.Silo.Hosting;
 /// <summary>Configures an Orleans silo to host the relay's grains.</summary>
 public static class RelaySiloBuilderExtensions
 {
-    /// <summary>Adds the relay's services and, for <see cref="ClusterMode.Embedded"/> and <see cref="ClusterMode.Localhost"/>, localhost clustering and in-memory storage.</summary>
+    /// <summary>Adds the relay's grains with localhost clustering and in-memory storage (embedded and localhost modes).</summary>
     public static ISiloBuilder AddRelaySilo(this ISiloBuilder silo, RelayClusterOptions cluster)
     {
-        silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = cluster.ClusterId;
@@ -18,6 +17,13 @@ public static class RelaySiloBuilderExtensions
         });
         silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
         silo.AddMemoryGrainStorage(RelaySiloDefaults.DeviceStorageName);
+        return silo.AddRelayGrainServices();
+    }
+
+    /// <summary>Adds what the relay's grains need beyond clustering and storage (which the caller chooses).</summary>
+    public static ISiloBuilder AddRelayGrainServices(this ISiloBuilder silo)
+    {
+        silo.Services.TryAddSingleton(TimeProvider.System);
         return silo;
     }
 }

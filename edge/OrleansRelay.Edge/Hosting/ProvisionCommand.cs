@@ -2,11 +2,12 @@ using System.CommandLine;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace OrleansRelay.EdgeHost;
+namespace OrleansRelay.Edge.Hosting;
 
 /// <summary><c>orleansrelay-edge provision</c>: registers a device through an edge's operator API and prints or stores its secret.</summary>
-internal static class ProvisionCommand
+public static class ProvisionCommand
 {
+    /// <summary>Builds the command.</summary>
     public static RootCommand Create()
     {
         var url = new Option<Uri>("--url") { Description = "Edge base URL.", DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080") };
