@@ -11,12 +11,19 @@ namespace OrleansRelay.Contracts.Grains;
 public interface IEdgeObserver : IGrainObserver
 {
     /// <summary>Sends a request to a device connected to this edge and returns its response (or why there is none).</summary>
+    /// <remarks>
+    /// <c>[AlwaysInterleave]</c> is essential: Orleans runs the calls to one client-side observer one at a time
+    /// (InvokableObjectManager's per-object message pump) unless the message is marked always-interleave, and this
+    /// one observer carries every device of the edge.
+    /// </remarks>
     [Alias("Forward")]
+    [AlwaysInterleave]
     [ResponseTimeout("00:05:00")]
     Task<RelayResponse> Forward(string deviceId, long epoch, RelayRequest request);
 
     /// <summary>Closes a device session, telling the device why first.</summary>
     [Alias("CloseSession")]
     [OneWay]
+    [AlwaysInterleave]
     Task CloseSession(string deviceId, long epoch, SessionCloseReason reason);
 }
