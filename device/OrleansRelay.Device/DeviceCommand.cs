@@ -25,6 +25,17 @@ public static class DeviceCommand
         {
             Description = "Base URL of the device's REST service.",
             DefaultValueFactory = _ => new Uri("http://127.0.0.1:8080"),
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+                if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https")
+                {
+                    return uri;
+                }
+
+                result.AddError($"--local '{text}' is not an absolute http(s) URL.");
+                return null;
+            },
         };
         var concurrency = new Option<int>("--max-concurrency") { Description = "Most requests sent to the local service at once.", DefaultValueFactory = _ => 16 };
         var timeout = new Option<double>("--request-timeout") { Description = "Seconds a local request may take before 504.", DefaultValueFactory = _ => 30 };

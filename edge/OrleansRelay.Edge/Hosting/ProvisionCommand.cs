@@ -10,7 +10,12 @@ public static class ProvisionCommand
     /// <summary>Builds the command.</summary>
     public static RootCommand Create()
     {
-        var url = new Option<Uri>("--url") { Description = "Edge base URL.", DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080") };
+        var url = new Option<Uri>("--url")
+        {
+            Description = "Edge base URL.",
+            DefaultValueFactory = _ => new Uri("http://127.0.0.1:5080"),
+            CustomParser = ParseAbsoluteUri,
+        };
         var adminKey = new Option<string?>("--admin-key") { Description = "Operator key (or ORLEANSRELAY_ADMIN_KEY)." };
         var deviceId = new Option<string>("--device-id") { Description = "Device id to register.", Required = true };
         var name = new Option<string?>("--name") { Description = "Display name." };
@@ -32,9 +37,20 @@ public static class ProvisionCommand
             var id = parse.GetValue(deviceId)!;
             using var http = new HttpClient { BaseAddress = parse.GetValue(url) };
             http.DefaultRequestHeaders.Add("X-Admin-Key", key);
-            using var response = parse.GetValue(rotate)
-                ? await http.PostAsync($"/v1/admin/devices/{Uri.EscapeDataString(id)}/secret", null, cancellationToken)
-                : await http.PostAsJsonAsync("/v1/admin/devices", new { deviceId = id, name = parse.GetValue(name) }, cancellationToken);
+            HttpResponseMessage response;
+            try
+            {
+                response = parse.GetValue(rotate)
+                    ? await http.PostAsync($"/v1/admin/devices/{Uri.EscapeDataString(id)}/secret", null, cancellationToken)
+                    : await http.PostAsJsonAsync("/v1/admin/devices", new { deviceId = id, name = parse.GetValue(name) }, cancellationToken);
+            }
+            catch (HttpRequestException ex)
+            {
+                await Console.Error.WriteLineAsync($"Cannot reach the edge at {http.BaseAddress}: {ex.Message}");
+                return 1;
+            }
+
+            using var _ = response;
             var text = await response.Content.ReadAsStringAsync(cancellationToken);
             if (!response.IsSuccessStatusCode)
             {
@@ -61,5 +77,17 @@ public static class ProvisionCommand
             return 0;
         });
         return command;
+    }
+
+    private static Uri? ParseAbsoluteUri(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : string.Empty;
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri))
+        {
+            return uri;
+        }
+
+        result.AddError($"'{text}' is not an absolute URL.");
+        return null;
     }
 }
