@@ -41,6 +41,16 @@ public sealed class DeviceAuthenticationTests
     }
 
     [Fact]
+    public void Proof_MatchesTheTestVectorInProtocolMd()
+    {
+        // docs/protocol.md "Worked examples": implementers of other daemons check their code against these values.
+        var nonce = Enumerable.Range(0, 32).Select(i => (byte)(0xa0 + (i % 16))).ToArray();
+
+        Assert.Equal("2908B4523D0A5A9A2DB5012A16EF4D90CD4D28CA07DE4D36F56FA7AB35D56671", Convert.ToHexString(DeviceAuthentication.ComputeStoredKey("demo-secret-do-not-use")));
+        Assert.Equal("D2X9ln98YYTEp2x/o7DZpLXMfYuIYRZVvtw9QObbDzc=", Convert.ToBase64String(DeviceAuthentication.CreateProof("demo-secret-do-not-use", nonce, "pump-1")));
+    }
+
+    [Fact]
     public void GenerateSecret_Is43Base64UrlCharactersAndUnique()
     {
         var secrets = Enumerable.Range(0, 100).Select(_ => DeviceAuthentication.GenerateSecret()).ToHashSet();

@@ -1,0 +1,33 @@
+using System.Diagnostics;
+using HdrHistogram;
+
+namespace OrleansRelay.Bench;
+
+/// <summary>Sends the same GET sequentially and records each round trip in an HdrHistogram (microsecond resolution).</summary>
+internal static class LatencyRun
+{
+    public static async Task<LongHistogram> MeasureAsync(HttpClient client, string path, int warmup, int count, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < warmup; i++)
+        {
+            await SendAsync(client, path, cancellationToken);
+        }
+
+        var histogram = new LongHistogram(TimeStamp.Minutes(1), 3);
+        for (var i = 0; i < count; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await SendAsync(client, path, cancellationToken);
+            histogram.RecordValue((long)Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+        }
+
+        return histogram;
+    }
+
+    private static async Task SendAsync(HttpClient client, string path, CancellationToken cancellationToken)
+    {
+        using var response = await client.GetAsync(path, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        await response.Content.ReadAsByteArrayAsync(cancellationToken);
+    }
+}
