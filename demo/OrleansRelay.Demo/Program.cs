@@ -1,6 +1,9 @@
 using OrleansRelay.Demo;
 
-var deviceServicePort = 5090;
+const string ServicePortArgument = "--Demo:ServicePort=";
+var deviceServicePort = args.FirstOrDefault(a => a.StartsWith(ServicePortArgument, StringComparison.Ordinal)) is { } portArgument
+    ? int.Parse(portArgument[ServicePortArgument.Length..], System.Globalization.CultureInfo.InvariantCulture)
+    : 5090;
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -8,7 +11,22 @@ Console.CancelKeyPress += (_, e) =>
     stop.Cancel();
 };
 
-await using var relay = await DemoRelay.StartAsync(args, deviceServicePort, stop.Token);
+DemoRelay relay;
+try
+{
+    relay = await DemoRelay.StartAsync([.. args.Where(a => !a.StartsWith(ServicePortArgument, StringComparison.Ordinal))], deviceServicePort, stop.Token);
+}
+catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+{
+    Console.Error.WriteLine($"""
+        {ex.Message}
+        Another process uses one of the demo's ports. Stop it, or choose other ports, e.g.:
+          dotnet run --project demo/OrleansRelay.Demo -- --Edge:HttpPort=6080 --Edge:DevicePort=6070 --Demo:ServicePort=6090 --Cluster:SiloPort=12111 --Cluster:GatewayPort=31000
+        """);
+    return 1;
+}
+
+await using var _ = relay;
 var api = $"{relay.EdgeUrl}v1/devices/{DemoRelay.DeviceId}/api";
 Console.WriteLine($$"""
 
@@ -29,10 +47,7 @@ Console.WriteLine($$"""
     Press Ctrl+C to stop.
     """);
 
-try
-{
-    await Task.Delay(Timeout.Infinite, stop.Token);
-}
-catch (OperationCanceledException)
-{
-}
+// The edge's host lifetime turns SIGINT and SIGTERM into a graceful stop of everything started above.
+await relay.Edge.WaitForShutdownAsync(stop.Token);
+
+return 0;

@@ -10,6 +10,8 @@ namespace OrleansRelay.Edge.Connections;
 /// </summary>
 internal sealed class PendingRelay
 {
+    private const int InitialCapacityLimit = 1024 * 1024;
+
     private readonly long _maxBody;
     private readonly TaskCompletionSource<RelayResponse> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private HttpResponseHead? _head;
@@ -44,7 +46,8 @@ internal sealed class PendingRelay
         {
             if (name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) && long.TryParse(value, out var length) && length <= _maxBody)
             {
-                capacity = (int)length;
+                // A hint, not a promise: never pre-allocate more than InitialCapacityLimit on a device's word.
+                capacity = (int)Math.Min(length, InitialCapacityLimit);
             }
         }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -27,21 +28,28 @@ internal static class RequestBodyReader
         }
 
         using var buffer = new MemoryStream(declared is > 0 ? (int)declared.Value : 0);
-        var chunk = new byte[16 * 1024];
-        while (true)
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
         {
-            var read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted);
-            if (read == 0)
+            while (true)
             {
-                break;
-            }
+                var read = await context.Request.Body.ReadAsync(chunk, context.RequestAborted);
+                if (read == 0)
+                {
+                    break;
+                }
 
-            if (buffer.Length + read > limit)
-            {
-                return null;
-            }
+                if (buffer.Length + read > limit)
+                {
+                    return null;
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return buffer.Length == buffer.Capacity ? buffer.GetBuffer() : buffer.ToArray();
