@@ -64,7 +64,7 @@ public static class FrameReader
     {
         FrameType.Challenge or FrameType.Hello or FrameType.Accept or FrameType.Reject or FrameType.GoAway
             or FrameType.Ping or FrameType.Pong or FrameType.RequestHead or FrameType.ResponseHead
-            or FrameType.Data or FrameType.Reset or FrameType.WindowUpdate => true,
+            or FrameType.Data or FrameType.Reset or FrameType.WindowUpdate or FrameType.CacheInvalidate => true,
         _ => false,
     };
 }

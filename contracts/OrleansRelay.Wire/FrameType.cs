@@ -38,4 +38,7 @@ public enum FrameType : byte
 
     /// <summary>Either way: grants the peer more send credit on a stream.</summary>
     WindowUpdate = 0x14,
+
+    /// <summary>Device → edge: JSON naming paths whose representations changed, so the relay drops its cached copies.</summary>
+    CacheInvalidate = 0x20,
 }

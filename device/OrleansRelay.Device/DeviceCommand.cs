@@ -39,11 +39,16 @@ public static class DeviceCommand
         };
         var concurrency = new Option<int>("--max-concurrency") { Description = "Most requests sent to the local service at once.", DefaultValueFactory = _ => 16 };
         var timeout = new Option<double>("--request-timeout") { Description = "Seconds a local request may take before 504.", DefaultValueFactory = _ => 30 };
+        var controlPort = new Option<int>("--control-port")
+        {
+            Description = "Serve the local control endpoint (POST /cache/invalidate) on 127.0.0.1:PORT; 0 turns it off.",
+            DefaultValueFactory = _ => 0,
+        };
         var logLevel = new Option<LogLevel>("--log-level") { Description = "Minimum log level.", DefaultValueFactory = _ => LogLevel.Information };
 
         var root = new RootCommand("OrleansRelay device daemon: makes this device's local REST API reachable through an OrleansRelay edge.")
         {
-            server, deviceId, secret, secretFile, local, concurrency, timeout, logLevel,
+            server, deviceId, secret, secretFile, local, concurrency, timeout, controlPort, logLevel,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -83,6 +88,7 @@ public static class DeviceCommand
                     o.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
                 }));
             using var daemon = new DeviceDaemon(options, loggers);
+            await using var control = parse.GetValue(controlPort) is > 0 and var port ? LocalControlServer.Start(port, daemon, loggers) : null;
             await daemon.RunAsync(cancellationToken);
             return 0;
         });

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OrleansRelay.Wire;
 using OrleansRelay.Wire.Handshake;
+using OrleansRelay.Wire.Messages;
 
 namespace OrleansRelay.Device;
 
@@ -17,6 +18,8 @@ public sealed partial class DeviceDaemon : IDisposable
     private readonly ILogger<DeviceDaemon> _logger;
     private readonly LocalForwarder _local;
     private readonly ReconnectBackoff _backoff;
+    private readonly PendingInvalidations _pendingInvalidations = new();
+    private RelaySession? _session;
     private long _sessions;
 
     /// <summary>Creates the daemon.</summary>
@@ -34,6 +37,29 @@ public sealed partial class DeviceDaemon : IDisposable
 
     /// <summary>Signals each accepted session; tests and the demo wait on it.</summary>
     public event Action<AcceptMessage>? SessionAccepted;
+
+    /// <summary>Invalidations queued until a link to the relay can carry them.</summary>
+    public int PendingInvalidations => _pendingInvalidations.Count;
+
+    /// <summary>
+    /// Tells the relay that representations under <paramref name="paths"/> changed, so it drops its cached copies.
+    /// Queued while the daemon has no link (bounded; overflowing collapses to "everything") and sent on reconnect.
+    /// </summary>
+    /// <exception cref="ArgumentException">A path is not an origin-form path or <c>*</c>.</exception>
+    public void InvalidateCache(IEnumerable<string> paths)
+    {
+        var list = paths.ToArray();
+        foreach (var chunk in list.Chunk(CacheInvalidateMessage.MaxPaths))
+        {
+            if (new CacheInvalidateMessage { Paths = chunk }.Validate() is { } problem)
+            {
+                throw new ArgumentException(problem, nameof(paths));
+            }
+        }
+
+        _pendingInvalidations.Add(list);
+        FlushInvalidations();
+    }
 
     /// <summary>Runs until <paramref name="stopping"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken stopping)
@@ -98,7 +124,11 @@ public sealed partial class DeviceDaemon : IDisposable
             SessionAccepted?.Invoke(accept);
 
             var session = new RelaySession(link.Input, link.Sender, accept, _local, _options, _time, _logger);
-            var reason = await session.RunAsync(stopping);
+            var run = session.RunAsync(stopping);
+            Volatile.Write(ref _session, session);
+            FlushInvalidations();
+            var reason = await run;
+            Volatile.Write(ref _session, null);
             Log.SessionEnded(_logger, server.ToString(), reason);
             if (session.GoAway?.Code is CloseCodes.Replaced or CloseCodes.CredentialsRevoked)
             {
@@ -113,6 +143,19 @@ public sealed partial class DeviceDaemon : IDisposable
         {
             link.Sender.Complete();
             await writer.WaitAsync(TimeSpan.FromSeconds(5), _time, CancellationToken.None).ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private void FlushInvalidations()
+    {
+        var session = Volatile.Read(ref _session);
+        while (session is not null && _pendingInvalidations.Take(CacheInvalidateMessage.MaxPaths) is { Length: > 0 } batch)
+        {
+            if (!session.TrySendInvalidation(batch))
+            {
+                _pendingInvalidations.Add(batch);
+                return;
+            }
         }
     }
 

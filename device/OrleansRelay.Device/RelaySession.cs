@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using OrleansRelay.Wire;
 using OrleansRelay.Wire.Handshake;
+using OrleansRelay.Wire.Messages;
 
 namespace OrleansRelay.Device;
 
@@ -82,6 +83,10 @@ internal sealed partial class RelaySession
     }
 
     private string? _closeReason;
+
+    /// <summary>Sends a cache invalidation; false when the connection is closing.</summary>
+    public bool TrySendInvalidation(string[] paths) =>
+        !_closing.IsCancellationRequested && _sender.TrySend(new CacheInvalidateMessage { Paths = paths }.ToFrame());
 
     private void Close(string code, string reason)
     {

@@ -37,9 +37,24 @@ public interface IDeviceGrain : IGrainWithStringKey
     [Alias("Disconnect")]
     ValueTask Disconnect(long epoch, string reason);
 
-    /// <summary>Relays a request to the device. Runs interleaved: many requests are in flight at once.</summary>
+    /// <summary>
+    /// Relays a request to the device through its response cache (<c>X-Cache: HIT|MISS|BYPASS</c>). Runs interleaved:
+    /// many requests are in flight at once.
+    /// </summary>
     [Alias("Relay")]
     [AlwaysInterleave]
     [ResponseTimeout("00:05:00")]
     ValueTask<RelayResponse> Relay(RelayRequest request);
+
+    /// <summary>The device reports that these paths changed (<c>*</c>: everything); their cached responses, and their parents', are dropped.</summary>
+    [Alias("InvalidateCache")]
+    ValueTask<int> InvalidateCache(string[] paths);
+
+    /// <summary>The device's cached responses, for operators.</summary>
+    [Alias("GetCache")]
+    ValueTask<DeviceCacheView> GetCache();
+
+    /// <summary>Drops every cached response of the device. Returns how many.</summary>
+    [Alias("PurgeCache")]
+    ValueTask<int> PurgeCache();
 }

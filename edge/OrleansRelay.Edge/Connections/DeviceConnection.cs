@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using OrleansRelay.Contracts.Model;
 using OrleansRelay.Wire;
 using OrleansRelay.Wire.Handshake;
+using OrleansRelay.Wire.Messages;
 
 namespace OrleansRelay.Edge.Connections;
 
@@ -20,6 +21,7 @@ internal sealed partial class DeviceConnection
     private readonly TimeSpan _requestTimeout;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly Action<string[]> _onCacheInvalidate;
     private readonly ConcurrentDictionary<uint, PendingRelay> _streams = new();
     private readonly CancellationTokenSource _closing = new();
     private uint _nextStreamId;
@@ -35,7 +37,8 @@ internal sealed partial class DeviceConnection
         DeviceSessionSettings settings,
         TimeSpan requestTimeout,
         TimeProvider time,
-        ILogger logger)
+        ILogger logger,
+        Action<string[]> onCacheInvalidate)
     {
         DeviceId = deviceId;
         Epoch = epoch;
@@ -46,6 +49,7 @@ internal sealed partial class DeviceConnection
         _requestTimeout = requestTimeout;
         _time = time;
         _logger = logger;
+        _onCacheInvalidate = onCacheInvalidate;
         ConnectedAt = time.GetUtcNow();
         _heartbeat = new ConnectionHeartbeat(settings.Heartbeat, sender, time);
     }
@@ -205,6 +209,9 @@ internal sealed partial class DeviceConnection
                 ConnectionHeartbeat.AnswerPing(frame, _sender);
                 break;
             case FrameType.Pong:
+                break;
+            case FrameType.CacheInvalidate:
+                _onCacheInvalidate(CacheInvalidateMessage.Parse(frame.Payload).Paths);
                 break;
             case FrameType.GoAway:
                 var goAway = HandshakeJson.Parse(frame.Payload, WireJsonContext.Default.CloseMessage);

@@ -157,7 +157,8 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
             settings,
             _options.DeviceRequestTimeout,
             _time,
-            _logger);
+            _logger,
+            paths => _ = InvalidateCacheAsync(hello.DeviceId, paths));
         sender.TrySend(HandshakeJson.ToFrame(FrameType.Accept, settings.ToAccept(result.Epoch), WireJsonContext.Default.AcceptMessage));
         _metrics.Handshake("accepted");
         Log.Accepted(_logger, hello.DeviceId, result.Epoch, context.RemoteEndPoint?.ToString());
@@ -207,6 +208,18 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
         return HandshakeJson.Parse(new ReadOnlySequence<byte>(frame.Payload), WireJsonContext.Default.HelloMessage);
     }
 
+    private async Task InvalidateCacheAsync(string deviceId, string[] paths)
+    {
+        try
+        {
+            await _grains.GetGrain<IDeviceGrain>(deviceId).InvalidateCache(paths);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            Log.InvalidationNotDelivered(_logger, deviceId, paths.Length, ex.GetType().Name);
+        }
+    }
+
     private static void Reject(FrameSender sender, string code, string reason, int? retryAfterSeconds = null) =>
         sender.TrySend(HandshakeJson.ToFrame(
             FrameType.Reject,
@@ -235,6 +248,9 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
 
         [LoggerMessage(2006, LogLevel.Warning, "Device {DeviceId}: disconnect not recorded in the grain ({Exception})")]
         public static partial void DisconnectNotRecorded(ILogger logger, string deviceId, string exception);
+
+        [LoggerMessage(2008, LogLevel.Warning, "Device {DeviceId}: cache invalidation of {Paths} paths not delivered to its grain ({Exception})")]
+        public static partial void InvalidationNotDelivered(ILogger logger, string deviceId, int paths, string exception);
 
         [LoggerMessage(2007, LogLevel.Debug, "Connection {ConnectionId} failed: {Detail}")]
         public static partial void ConnectionFailed(ILogger logger, string connectionId, string detail);

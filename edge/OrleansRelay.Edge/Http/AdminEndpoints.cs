@@ -17,7 +17,39 @@ internal static class AdminEndpoints
         group.MapPost("/{deviceId}/secret", RotateAsync);
         group.MapGet("/{deviceId}", GetAsync);
         group.MapDelete("/{deviceId}", DeleteAsync);
+        group.MapGet("/{deviceId}/cache", GetCacheAsync);
+        group.MapDelete("/{deviceId}/cache", PurgeCacheAsync);
     }
+
+    private static async Task<IResult> GetCacheAsync(string deviceId, IGrainFactory grains)
+    {
+        if (!await IsRegisteredAsync(deviceId, grains))
+        {
+            return RelayErrors.Json(StatusCodes.Status404NotFound, "Unknown device.");
+        }
+
+        var cache = await grains.GetGrain<IDeviceGrain>(deviceId).GetCache();
+        return Results.Json(
+            new CacheView(
+                cache.Bytes,
+                cache.Evictions,
+                [.. cache.Entries.Select(e => new CacheEntryJson(e.Uri, e.Variant, e.Bytes, (long)e.Age.TotalSeconds, Math.Max(0, (long)e.FreshFor.TotalSeconds), e.ETag))]),
+            AdminJsonContext.Default.CacheView);
+    }
+
+    private static async Task<IResult> PurgeCacheAsync(string deviceId, IGrainFactory grains)
+    {
+        if (!await IsRegisteredAsync(deviceId, grains))
+        {
+            return RelayErrors.Json(StatusCodes.Status404NotFound, "Unknown device.");
+        }
+
+        var removed = await grains.GetGrain<IDeviceGrain>(deviceId).PurgeCache();
+        return Results.Json(new PurgeResult(removed), AdminJsonContext.Default.PurgeResult);
+    }
+
+    private static async Task<bool> IsRegisteredAsync(string deviceId, IGrainFactory grains) =>
+        DeviceIds.IsValid(deviceId) && (await grains.GetGrain<IDeviceGrain>(deviceId).GetStatus()).Registered;
 
     private static async Task<IResult> ProvisionAsync(ProvisionDeviceRequest? body, IGrainFactory grains)
     {
@@ -88,6 +120,26 @@ internal sealed record DeviceView(
     [property: JsonPropertyName("connectedAt")] DateTimeOffset? ConnectedAt,
     [property: JsonPropertyName("registeredAt")] DateTimeOffset? RegisteredAt);
 
+/// <summary>A device's cache for operators.</summary>
+internal sealed record CacheView(
+    [property: JsonPropertyName("bytes")] long Bytes,
+    [property: JsonPropertyName("evictions")] long Evictions,
+    [property: JsonPropertyName("entries")] CacheEntryJson[] Entries);
+
+/// <summary>One cached representation for operators.</summary>
+internal sealed record CacheEntryJson(
+    [property: JsonPropertyName("uri")] string Uri,
+    [property: JsonPropertyName("variant")] string Variant,
+    [property: JsonPropertyName("bytes")] long Bytes,
+    [property: JsonPropertyName("ageSeconds")] long AgeSeconds,
+    [property: JsonPropertyName("freshForSeconds")] long FreshForSeconds,
+    [property: JsonPropertyName("etag")] string ETag);
+
+/// <summary>Result of a cache purge.</summary>
+internal sealed record PurgeResult([property: JsonPropertyName("removed")] int Removed);
+
+[JsonSerializable(typeof(CacheView))]
+[JsonSerializable(typeof(PurgeResult))]
 [JsonSerializable(typeof(ProvisionDeviceRequest))]
 [JsonSerializable(typeof(ProvisionedDevice))]
 [JsonSerializable(typeof(DeviceView))]

@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
 using Orleans.Runtime;
 using OrleansRelay.Contracts.Grains;
 using OrleansRelay.Contracts.Model;
+using OrleansRelay.Silo.Caching;
 using OrleansRelay.Silo.Hosting;
 using OrleansRelay.Wire;
 using OrleansRelay.Wire.Handshake;
@@ -11,23 +14,31 @@ namespace OrleansRelay.Silo.Grains;
 /// <summary>
 /// The device's actor. Registration is persisted; the session is volatile on purpose: edges re-announce the sockets
 /// they hold (<see cref="Reattach"/>), so a lost activation rebuilds itself without a storage write per connect.
+/// The grain is reentrant on purpose: relays wait on the device for up to minutes, and a new connection, a status
+/// query or an invalidation must not queue behind them. Every state change happens within one turn (no await between
+/// reading and writing the session), so interleaving cannot tear it.
 /// </summary>
+[Reentrant]
 internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 {
     private readonly IPersistentState<DeviceRegistration> _registration;
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceGrain> _logger;
+    private readonly CachingRelay _relay;
     private DeviceSession? _session;
     private long _lastEpoch;
 
     public DeviceGrain(
         [PersistentState("registration", RelaySiloDefaults.DeviceStorageName)] IPersistentState<DeviceRegistration> registration,
         TimeProvider time,
+        IOptions<CacheOptions> cacheOptions,
+        CacheMetrics cacheMetrics,
         ILogger<DeviceGrain> logger)
     {
         _registration = registration;
         _time = time;
         _logger = logger;
+        _relay = new CachingRelay(cacheOptions.Value, time, cacheMetrics);
     }
 
     private string DeviceId => this.GetPrimaryKeyString();
@@ -186,6 +197,47 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             return RelayResponse.Failure(RelayError.UnknownDevice, "Unknown device.");
         }
 
+        return await _relay.RelayAsync(request, ForwardAsync);
+    }
+
+    public ValueTask<int> InvalidateCache(string[] paths)
+    {
+        var removed = _relay.Invalidate(paths);
+        Log.CacheInvalidated(_logger, DeviceId, paths.Length, removed);
+        return ValueTask.FromResult(removed);
+    }
+
+    public ValueTask<DeviceCacheView> GetCache()
+    {
+        var now = _time.GetUtcNow();
+        var entries = _relay.Cache.Snapshot()
+            .Select(e => new CacheEntryView(
+                e.Uri,
+                string.Join("; ", e.Selecting.Where(h => h.Value.Length > 0).Select(h => $"{h.Key}={h.Value}")),
+                e.Size,
+                e.Age(now),
+                e.FreshUntil - now,
+                e.ETag))
+            .ToArray();
+        return ValueTask.FromResult(new DeviceCacheView(_relay.Cache.Bytes, _relay.Cache.Evictions, entries));
+    }
+
+    public ValueTask<int> PurgeCache()
+    {
+        var removed = _relay.Cache.Clear();
+        Log.CachePurged(_logger, DeviceId, removed);
+        return ValueTask.FromResult(removed);
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The cache is volatile by design; give its bytes back to the silo-wide gauge.
+        _relay.Cache.Clear();
+        return Task.CompletedTask;
+    }
+
+    private async Task<RelayResponse> ForwardAsync(RelayRequest request)
+    {
         var session = _session;
         if (session is null)
         {
@@ -281,5 +333,11 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
         [LoggerMessage(1009, LogLevel.Warning, "Device {DeviceId}: could not tell edge {EdgeId} to close the session ({Exception})")]
         public static partial void CloseSessionFailed(ILogger logger, string deviceId, string edgeId, string exception);
+
+        [LoggerMessage(1010, LogLevel.Debug, "Device {DeviceId} invalidated {Paths} paths; {Removed} cached responses dropped")]
+        public static partial void CacheInvalidated(ILogger logger, string deviceId, int paths, int removed);
+
+        [LoggerMessage(1011, LogLevel.Information, "Device {DeviceId} cache purged by an operator ({Removed} entries)")]
+        public static partial void CachePurged(ILogger logger, string deviceId, int removed);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using OrleansRelay.Silo.Caching;
 
 namespace OrleansRelay.Silo.Hosting;
 
@@ -24,6 +25,9 @@ public static class RelaySiloBuilderExtensions
     public static ISiloBuilder AddRelayGrainServices(this ISiloBuilder silo)
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<CacheMetrics>();
+        silo.Services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.SectionName);
         return silo;
     }
 }
