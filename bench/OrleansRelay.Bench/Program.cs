@@ -4,11 +4,13 @@ using HdrHistogram;
 using OrleansRelay.Bench;
 using OrleansRelay.Demo;
 
-// Sequential relayed GETs against the same GETs sent straight to the device's REST service.
-// Usage: dotnet run -c Release --project bench/OrleansRelay.Bench [-- --count 1000 --warmup 200 --out bench/results]
+// 1. Relayed GETs per second for a cached resource against the same resource fetched from the device each time.
+// 2. Sequential relayed GETs against the same GETs sent straight to the device's REST service.
+// Usage: dotnet run -c Release --project bench/OrleansRelay.Bench [-- --count 1000 --warmup 1000 --clients 16 --seconds 10 --out DIR]
+// Results go to bench/results/ of the repository unless --out says otherwise.
 var count = ArgValue(args, "--count", 1000);
-var warmup = ArgValue(args, "--warmup", 200);
-var outDir = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.Combine("bench", "results");
+var warmup = ArgValue(args, "--warmup", 1000);
+var outDir = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.Combine(RepositoryRoot(), "bench", "results");
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -26,15 +28,59 @@ using var viaRelay = new HttpClient { BaseAddress = relay.EdgeUrl };
 viaRelay.DefaultRequestHeaders.Add("X-Admin-Key", relay.AdminKey);
 using var direct = new HttpClient { BaseAddress = relay.DeviceServiceUrl };
 
-var relayed = await LatencyRun.MeasureAsync(viaRelay, $"/v1/devices/{DemoRelay.DeviceId}/api/zones", warmup, count, stop.Token);
-var straight = await LatencyRun.MeasureAsync(direct, "/zones", warmup, count, stop.Token);
-
-var report = Report(relayed, straight, count, warmup);
-Console.WriteLine(report);
+var zones = $"/v1/devices/{DemoRelay.DeviceId}/api/zones";
 Directory.CreateDirectory(outDir);
-var file = Path.Combine(outDir, "relay-latency.md");
-await File.WriteAllTextAsync(file, report, stop.Token);
-Console.WriteLine($"Written to {file}");
+
+// 1. Throughput of a cached resource against the same resource fetched from the device every time.
+var clients = ArgValue(args, "--clients", 16);
+var seconds = ArgValue(args, "--seconds", 10);
+// Warm both paths first (JIT tiering, pools, the thread pool's size): the first seconds are several times slower.
+var warmupTime = TimeSpan.FromSeconds(ArgValue(args, "--warmup-seconds", 5));
+await ThroughputRun.MeasureAsync(viaRelay, () => new HttpRequestMessage(HttpMethod.Get, zones), clients, warmupTime, stop.Token);
+await ThroughputRun.MeasureAsync(viaRelay, () => Bypassing(zones), clients, warmupTime, stop.Token);
+var cached = await ThroughputRun.MeasureAsync(viaRelay, () => new HttpRequestMessage(HttpMethod.Get, zones), clients, TimeSpan.FromSeconds(seconds), stop.Token);
+var uncached = await ThroughputRun.MeasureAsync(viaRelay, () => Bypassing(zones), clients, TimeSpan.FromSeconds(seconds), stop.Token);
+await WriteAsync(Path.Combine(outDir, "cache-throughput.md"), CacheReport(cached, uncached, clients, seconds), stop.Token);
+
+// 2. Sequential latency, measured after the throughput runs have warmed every path. The relayed GETs bypass the response cache, so every one reaches the device.
+var relayed = await LatencyRun.MeasureAsync(viaRelay, zones, warmup, count, bypassCache: true, stop.Token);
+var straight = await LatencyRun.MeasureAsync(direct, "/zones", warmup, count, bypassCache: false, stop.Token);
+await WriteAsync(Path.Combine(outDir, "relay-latency.md"), Report(relayed, straight, count, warmup), stop.Token);
+
+
+static HttpRequestMessage Bypassing(string path)
+{
+    var message = new HttpRequestMessage(HttpMethod.Get, path);
+    message.Headers.CacheControl = new System.Net.Http.Headers.CacheControlHeaderValue { NoCache = true };
+    return message;
+}
+
+static async Task WriteAsync(string file, string report, CancellationToken cancellationToken)
+{
+    Console.WriteLine(report);
+    await File.WriteAllTextAsync(file, report, cancellationToken);
+    Console.WriteLine($"Written to {file}");
+}
+
+static string CacheReport((long Requests, TimeSpan Elapsed, LongHistogram Latency) cached, (long Requests, TimeSpan Elapsed, LongHistogram Latency) uncached, int clients, int seconds)
+{
+    static string Row(string name, (long Requests, TimeSpan Elapsed, LongHistogram Latency) run) =>
+        string.Create(CultureInfo.InvariantCulture, $"| {name} | {run.Requests / run.Elapsed.TotalSeconds:0} | {run.Latency.GetValueAtPercentile(50) / 1000.0:0.000} | {run.Latency.GetValueAtPercentile(99) / 1000.0:0.000} | {run.Requests} |");
+
+    var text = new StringBuilder();
+    text.AppendLine("# Response cache: relayed GETs per second, cached against uncached");
+    text.AppendLine();
+    text.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(IsRelease() ? "Release" : "Debug")} build, in one run.");
+    text.AppendLine(CultureInfo.InvariantCulture, $"{clients} concurrent keep-alive clients for {seconds} s each (after 5 s of unrecorded warm-up of each path), `GET /v1/devices/demo-irrigation/api/zones` (about 700 B) on the embedded default (edge, silo, daemon and device service in one process, 127.0.0.1).");
+    text.AppendLine("Cached: served by the DeviceGrain's cache (`X-Cache: HIT`). Uncached: the same request with `Cache-Control: no-cache`, so every one goes to the device (`X-Cache: BYPASS`).");
+    text.AppendLine("The load generator shares the machine's 2 cores with everything it measures.");
+    text.AppendLine();
+    text.AppendLine("| resource | requests/s | p50 ms | p99 ms | requests |");
+    text.AppendLine("|---|---|---|---|---|");
+    text.AppendLine(Row("cached", cached));
+    text.AppendLine(Row("uncached", uncached));
+    return text.ToString();
+}
 
 static string Report(LongHistogram relayed, LongHistogram straight, int count, int warmup)
 {
@@ -51,6 +97,7 @@ static string Report(LongHistogram relayed, LongHistogram straight, int count, i
     text.AppendLine(CultureInfo.InvariantCulture, $"{count} sequential `GET /zones` (about 700 B of JSON) after {warmup} warm-up requests, one keep-alive HTTP/1.1 client.");
     text.AppendLine("Embedded mode: edge, silo, daemon and the demo device service in one process, all on 127.0.0.1.");
     text.AppendLine("Relayed path: client → edge HTTP → DeviceGrain → edge observer → device TCP (framed) → daemon → device HTTP, and back.");
+    text.AppendLine("The relayed requests carry `Cache-Control: no-cache`, so the response cache is bypassed and every one reaches the device.");
     text.AppendLine();
     text.AppendLine("| path | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
     text.AppendLine("|---|---|---|---|---|---|");
@@ -64,6 +111,20 @@ static string Report(LongHistogram relayed, LongHistogram straight, int count, i
 static bool IsRelease() =>
     typeof(DemoRelay).Assembly.GetCustomAttributes(typeof(System.Diagnostics.DebuggableAttribute), false)
         .OfType<System.Diagnostics.DebuggableAttribute>().All(a => !a.IsJITOptimizerDisabled);
+
+static string RepositoryRoot()
+{
+    // dotnet run starts in the project folder; the results belong to the repository's bench/results.
+    for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "OrleansRelay.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    return Directory.GetCurrentDirectory();
+}
 
 static int FreePort()
 {

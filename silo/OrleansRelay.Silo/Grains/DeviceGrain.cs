@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Concurrency;
 using Orleans.Runtime;
 using OrleansRelay.Contracts.Grains;
 using OrleansRelay.Contracts.Model;
@@ -14,11 +13,10 @@ namespace OrleansRelay.Silo.Grains;
 /// <summary>
 /// The device's actor. Registration is persisted; the session is volatile on purpose: edges re-announce the sockets
 /// they hold (<see cref="Reattach"/>), so a lost activation rebuilds itself without a storage write per connect.
-/// The grain is reentrant on purpose: relays wait on the device for up to minutes, and a new connection, a status
-/// query or an invalidation must not queue behind them. Every state change happens within one turn (no await between
-/// reading and writing the session), so interleaving cannot tear it.
+/// Relays are <c>[AlwaysInterleave]</c> and may wait on the device for minutes; Orleans still runs the other, short,
+/// non-interleaving calls (connect, status, invalidation) meanwhile (verified by
+/// <c>Connect_WhileARelayWaitsOnTheDevice_IsNotHeldUp</c>), so the grain need not be reentrant.
 /// </summary>
-[Reentrant]
 internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 {
     private readonly IPersistentState<DeviceRegistration> _registration;

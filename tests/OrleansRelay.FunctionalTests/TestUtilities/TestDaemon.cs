@@ -9,25 +9,36 @@ internal sealed class TestDaemon : IAsyncDisposable
     private readonly Task _run;
     private int _accepted;
 
-    private TestDaemon(DeviceOptions options)
+    private TestDaemon(DeviceOptions options, int controlPort)
     {
         Daemon = new DeviceDaemon(options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         Daemon.SessionAccepted += _ => Interlocked.Increment(ref _accepted);
+        if (controlPort > 0)
+        {
+            Control = LocalControlServer.Start(controlPort, Daemon, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        }
+
         _run = Daemon.RunAsync(_stop.Token);
     }
+
+    /// <summary>The daemon's local control endpoint, when started with one.</summary>
+    public LocalControlServer? Control { get; }
 
     public DeviceDaemon Daemon { get; }
 
     public int AcceptedSessions => Volatile.Read(ref _accepted);
 
-    public static async Task<TestDaemon> StartAsync(string deviceId, string secret, Uri local, params int[] devicePorts)
+    public static Task<TestDaemon> StartAsync(string deviceId, string secret, Uri local, params int[] devicePorts) =>
+        StartWithControlAsync(deviceId, secret, local, controlPort: 0, devicePorts);
+
+    public static async Task<TestDaemon> StartWithControlAsync(string deviceId, string secret, Uri local, int controlPort, params int[] devicePorts)
     {
-        var daemon = Start(deviceId, secret, local, devicePorts);
+        var daemon = Start(deviceId, secret, local, controlPort, devicePorts);
         await Eventually.TrueAsync(() => daemon.AcceptedSessions > 0, $"daemon {deviceId} to be accepted");
         return daemon;
     }
 
-    public static TestDaemon Start(string deviceId, string secret, Uri local, params int[] devicePorts) =>
+    private static TestDaemon Start(string deviceId, string secret, Uri local, int controlPort, params int[] devicePorts) =>
         new(new DeviceOptions
         {
             Servers = [.. devicePorts.Select(p => new ServerAddress("127.0.0.1", p))],
@@ -37,10 +48,16 @@ internal sealed class TestDaemon : IAsyncDisposable
             InitialBackoff = TimeSpan.FromMilliseconds(50),
             MaxBackoff = TimeSpan.FromMilliseconds(500),
             ConnectTimeout = TimeSpan.FromSeconds(5),
-        });
+        },
+        controlPort);
 
     public async ValueTask DisposeAsync()
     {
+        if (Control is not null)
+        {
+            await Control.DisposeAsync();
+        }
+
         await _stop.CancelAsync();
         await _run.WaitAsync(TimeSpan.FromSeconds(15));
         Daemon.Dispose();

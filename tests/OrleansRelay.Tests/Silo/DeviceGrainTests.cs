@@ -171,4 +171,84 @@ public sealed class DeviceGrainTests(ClusterFixture fixture)
         Assert.True(result.Accepted, result.RejectReason);
         return result;
     }
+
+    [Fact]
+    public async Task Relay_HundredConcurrentGets_ReachTheEdgeOnce()
+    {
+        var grain = Grain("coalesce");
+        var secret = (await grain.Provision(null, false)).Secret!;
+        var (edge, observer) = Edge("e1");
+        await ConnectAsync(grain, "coalesce", secret, edge);
+        observer.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var relays = Enumerable.Range(0, 100).Select(_ => grain.Relay(Get).AsTask()).ToArray();
+        await WaitUntilAsync(() => !observer.Forwarded.IsEmpty, "the first relay to reach the edge");
+        var pending = await grain.GetStatus();
+        observer.Gate.SetResult();
+        var responses = await Task.WhenAll(relays);
+
+        Assert.True(pending.Online);
+        Assert.Single(observer.Forwarded);
+        Assert.All(responses, r => Assert.Equal("ok", System.Text.Encoding.UTF8.GetString(r.Body)));
+    }
+
+    [Fact]
+    public async Task Connect_WhileARelayWaitsOnTheDevice_IsNotHeldUp()
+    {
+        var grain = Grain("busy");
+        var secret = (await grain.Provision(null, false)).Secret!;
+        var (edgeA, observerA) = Edge("edge-a");
+        var (edgeB, _) = Edge("edge-b");
+        await ConnectAsync(grain, "busy", secret, edgeA);
+        observerA.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hanging = grain.Relay(Get with { Method = "POST" }).AsTask();
+        await WaitUntilAsync(() => !observerA.Forwarded.IsEmpty, "the relay to reach the edge");
+
+        var second = await ConnectAsync(grain, "busy", secret, edgeB).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        var status = await grain.GetStatus().AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal(second.Epoch, status.Epoch);
+        Assert.False(hanging.IsCompleted);
+        observerA.Gate.SetResult();
+        await hanging;
+    }
+
+    [Fact]
+    public async Task Cache_IsVisibleAndPurgeable_AndDeviceInvalidationDropsEntries()
+    {
+        var grain = Grain("cache-ops");
+        var secret = (await grain.Provision(null, false)).Secret!;
+        var (edge, observer) = Edge("e1");
+        await ConnectAsync(grain, "cache-ops", secret, edge);
+        await grain.Relay(Get);
+        await grain.Relay(Get with { PathAndQuery = "/y" });
+
+        var view = await grain.GetCache();
+        var invalidated = await grain.InvalidateCache(["/x"]);
+        var purged = await grain.PurgeCache();
+
+        Assert.Equal(["/x", "/y"], view.Entries.Select(e => e.Uri).Order());
+        Assert.True(view.Bytes > 0);
+        Assert.Equal(1, invalidated);
+        Assert.Equal(1, purged);
+        Assert.Empty((await grain.GetCache()).Entries);
+        Assert.Equal(2, observer.Forwarded.Count);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            try
+            {
+                await Task.Delay(10, timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"Timed out waiting for {what}.");
+            }
+        }
+    }
 }

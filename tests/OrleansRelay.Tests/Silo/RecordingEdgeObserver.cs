@@ -15,10 +15,18 @@ internal sealed class RecordingEdgeObserver : IEdgeObserver
 
     public Func<RelayResponse> Response { get; set; } = () => new RelayResponse(200, "OK", [], "ok"u8.ToArray(), RelayError.None, null);
 
-    public Task<RelayResponse> Forward(string deviceId, long epoch, RelayRequest request)
+    /// <summary>When set, forwarded requests wait for it (to hold relays in flight).</summary>
+    public TaskCompletionSource? Gate { get; set; }
+
+    public async Task<RelayResponse> Forward(string deviceId, long epoch, RelayRequest request)
     {
         Forwarded.Enqueue((deviceId, epoch, request));
-        return Task.FromResult(Response());
+        if (Gate is { } gate)
+        {
+            await gate.Task;
+        }
+
+        return Response();
     }
 
     public Task CloseSession(string deviceId, long epoch, SessionCloseReason reason)
