@@ -73,16 +73,19 @@ internal sealed class CachingRelay
 
             if (entry.CanRevalidate)
             {
-                var revalidated = await RevalidateAsync(request, entry, forward);
-                if (revalidated is not null)
-                {
-                    return revalidated;
-                }
+                return await RevalidateAsync(request, uri, path, entry, forward);
             }
         }
 
-        var (response, stored) = await FetchCoalescedAsync(request, uri, path, forward);
-        var status = bypass ? CacheStatus.Bypass : CacheStatus.Miss;
+        // A client that asked to bypass the cache gets its own trip to the device, never a shared one.
+        var (response, stored) = bypass
+            ? await FetchAndStoreAsync(request, uri, path, forward)
+            : await FetchCoalescedAsync(request, uri, path, forward);
+        return Answer(request, response, stored, bypass ? CacheStatus.Bypass : CacheStatus.Miss);
+    }
+
+    private RelayResponse Answer(RelayRequest request, RelayResponse response, CacheEntry? stored, string status)
+    {
         _metrics?.Outcome(status);
         if (stored is not null)
         {
@@ -92,7 +95,9 @@ internal sealed class CachingRelay
         return Tagged(response, status);
     }
 
-    private async Task<RelayResponse?> RevalidateAsync(RelayRequest request, CacheEntry entry, Func<RelayRequest, Task<RelayResponse>> forward)
+    /// <summary>Asks the device whether a stale entry is still current: a 304 renews it, a 200 replaces it.</summary>
+    private async Task<RelayResponse> RevalidateAsync(
+        RelayRequest request, string uri, string path, CacheEntry entry, Func<RelayRequest, Task<RelayResponse>> forward)
     {
         var conditional = new List<KeyValuePair<string, string>>(HeaderList.Without(request.Headers, ClientConditionals));
         if (entry.DeviceETag)
@@ -107,13 +112,15 @@ internal sealed class CachingRelay
 
         var version = _invalidations;
         var response = await forward(request with { Headers = [.. conditional] });
-        if (response.Error == RelayError.None && response.Status == 304 && version == _invalidations && entry.Node is not null)
+        var unchanged = version == _invalidations;
+        if (response.Error == RelayError.None && response.Status == 304 && unchanged && entry.Node is not null)
         {
             _cache.Refresh(entry, response);
             return FromCache(request, entry, _time.GetUtcNow());
         }
 
-        return null;
+        var stored = response.Error == RelayError.None && unchanged ? _cache.TryStore(uri, path, request.Headers, response) : null;
+        return Answer(request, response, stored, CacheStatus.Miss);
     }
 
     private async Task<(RelayResponse Response, CacheEntry? Entry)> FetchCoalescedAsync(

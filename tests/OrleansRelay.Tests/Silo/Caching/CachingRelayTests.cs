@@ -160,6 +160,40 @@ public sealed class CachingRelayTests
     }
 
     [Fact]
+    public async Task StaleEntryWithValidator_ChangedOnTheDevice_IsReplacedInOneRequest()
+    {
+        var version = 1;
+        _device.Respond = r => r.Headers.Any(h => h.Key == "If-None-Match" && h.Value == $"\"v{version}\"")
+            ? new RelayResponse(304, "Not Modified", [], [], RelayError.None, null)
+            : Ok($"{{\"v\":{version}}}", H("Cache-Control", "max-age=10"), H("ETag", $"\"v{version}\""));
+        await Get("/zones");
+        _time.Advance(TimeSpan.FromSeconds(11));
+        version = 2;
+
+        var changed = await Get("/zones");
+        var again = await Get("/zones");
+
+        Assert.Equal("{\"v\":2}", System.Text.Encoding.UTF8.GetString(changed.Body));
+        Assert.Equal("MISS", Header(changed, "X-Cache"));
+        Assert.Equal("HIT", Header(again, "X-Cache"));
+        Assert.Equal(2, _device.Received.Count);
+    }
+
+    [Fact]
+    public async Task ClientNoCache_IsNeverCoalescedWithAnotherRequest()
+    {
+        _device.Gate = new TaskCompletionSource();
+
+        var first = Get("/zones");
+        var bypass = Get("/zones", H("Cache-Control", "no-cache"));
+        _device.Gate.SetResult();
+        await Task.WhenAll(first, bypass);
+
+        Assert.Equal(2, _device.Received.Count);
+        Assert.Equal("BYPASS", Header(await bypass, "X-Cache"));
+    }
+
+    [Fact]
     public async Task Variants_AreSeparatedByAcceptAndDeviceToken()
     {
         _device.Respond = r => Ok($"{{\"for\":\"{r.Headers.FirstOrDefault(h => h.Key == "X-Device-Authorization").Value}{r.Headers.FirstOrDefault(h => h.Key == "Accept").Value}\"}}");
