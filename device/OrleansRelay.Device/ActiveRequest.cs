@@ -26,7 +26,14 @@ internal sealed class ActiveRequest : IDisposable
     {
         Body?.Fail(reason);
         ResponseWindow.Abort(reason);
-        Cancellation.Cancel();
+        try
+        {
+            Cancellation.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request finished (and was disposed) while the reset was on its way: nothing left to stop.
+        }
     }
 
     public void Dispose()

@@ -135,6 +135,13 @@ internal sealed partial class DeviceConnection
         var streamId = Interlocked.Increment(ref _nextStreamId);
         var pending = new PendingRelay(streamId, _settings.StreamWindow, _settings.MaxBodyBytes);
         _streams[streamId] = pending;
+        if (_closing.IsCancellationRequested)
+        {
+            // The session ended between the check above and the registration: nobody would fail this stream.
+            _streams.TryRemove(streamId, out _);
+            return RelayResponse.Failure(RelayError.DeviceOffline, "The device's session is closing.");
+        }
+
         using var bodyCancel = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
         try
         {

@@ -61,7 +61,14 @@ internal sealed class CachingRelay
     {
         var (path, uri) = CacheUri.Normalize(request.PathAndQuery);
         var requestCacheControl = CacheControl.Parse(HeaderList.Get(request.Headers, "Cache-Control"));
-        var bypass = requestCacheControl.Has("no-cache") || requestCacheControl.Has("no-store")
+        if (requestCacheControl.Has("no-store"))
+        {
+            // The client forbids storing any part of this exchange: relay it untouched.
+            _metrics?.Outcome(CacheStatus.Bypass);
+            return Tagged(await forward(request), CacheStatus.Bypass);
+        }
+
+        var bypass = requestCacheControl.Has("no-cache")
             || HeaderList.Get(request.Headers, "Pragma")?.Contains("no-cache", StringComparison.OrdinalIgnoreCase) == true;
         var now = _time.GetUtcNow();
         if (!bypass && _cache.Find(uri, request.Headers) is { } entry)

@@ -402,6 +402,16 @@ public sealed class CachingRelayTests
     }
 
     [Fact]
+    public async Task ClientNoStore_IsRelayedButNothingIsStored()
+    {
+        var response = await Get("/zones", H("Cache-Control", "no-store"));
+
+        Assert.Equal("BYPASS", Header(response, "X-Cache"));
+        Assert.Equal(0, _relay.Cache.Count);
+        Assert.Equal("MISS", Header(await Get("/zones"), "X-Cache"));
+    }
+
+    [Fact]
     public async Task Disabled_BypassesEverything()
     {
         _relay = new CachingRelay(new CacheOptions { Enabled = false }, _time, null);
