@@ -118,9 +118,9 @@ internal static partial class RelayEndpoints
             }
         }
 
+        // The raw target took another spelling (dot segments, encoded characters): use the normalized path instead.
         var path = context.Request.Path.ToUriComponent();
-        var index = path.IndexOf("/api", StringComparison.OrdinalIgnoreCase);
-        var remainder = index >= 0 ? path[(index + 4)..] : string.Empty;
+        var remainder = path.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? path[prefix.Length..] : string.Empty;
         return (remainder.Length == 0 ? "/" : remainder) + context.Request.QueryString.ToUriComponent();
     }
 

@@ -149,6 +149,26 @@ public sealed class RelayEndToEndTests(RelayFixture fixture)
         Assert.DoesNotContain("Transfer-Encoding", headers, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData("/v1/devices/e2e-1/./api/echo/b?x=1", "/echo/b?x=1")]
+    [InlineData("/v1/devices/e2e-1/api/echo/a/../b?x=1", "/echo/b?x=1")]
+    [InlineData("/v1/devices/e2e-1/api/echo?y=%2F", "/echo?y=%2F")]
+    public async Task TargetSpellings_ReachTheSameDevicePath(string target, string expected)
+    {
+        var request = string.Join("\r\n",
+            $"GET {target} HTTP/1.1",
+            $"Host: {fixture.Edge.HttpEndPoint}",
+            $"X-Admin-Key: {TestEdge.AdminKey}",
+            "Cache-Control: no-store",
+            string.Empty,
+            string.Empty);
+
+        var (status, _, body) = await RawHttpAsync(fixture.Edge.HttpEndPoint, request);
+
+        Assert.Equal(200, status);
+        Assert.Equal(expected, System.Text.Json.JsonSerializer.Deserialize<EchoResult>(body, WebJson)!.Target);
+    }
+
     [Fact]
     public async Task Head_KeepsTheDevicesContentLengthWithoutABody()
     {
