@@ -1,11 +1,25 @@
 using OrleansRelay.Silo.Hosting;
+using OrleansRelay.Silo.Storage;
 
-var builder = WebApplication.CreateBuilder(args);
-var cluster = builder.Configuration.GetSection(RelayClusterOptions.SectionName).Get<RelayClusterOptions>() ?? new RelayClusterOptions();
+var builder = WebApplication.CreateBuilder(args.Where(a => a != "schema").ToArray());
+var cluster = RelayClusterOptions.From(builder.Configuration, ClusterMode.Localhost);
+var storage = RelayStorageOptions.From(builder.Configuration);
+using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+var logger = loggers.CreateLogger("OrleansRelay.SiloHost");
+
+if (args.Contains("schema"))
+{
+    // `orleansrelay-silo schema`: apply the MySQL schema (idempotent) and exit.
+    await SchemaSetup.EnsureAsync(storage with { ApplySchema = true }, logger, TimeSpan.FromSeconds(30), CancellationToken.None);
+    return 0;
+}
+
+await SchemaSetup.EnsureAsync(storage, logger, TimeSpan.FromSeconds(60), CancellationToken.None);
 var httpPort = builder.Configuration.GetValue("Silo:HttpPort", 8080);
 builder.WebHost.UseUrls($"http://0.0.0.0:{httpPort}");
-builder.UseOrleans(silo => silo.AddRelaySilo(cluster));
+builder.UseOrleans(silo => silo.AddRelaySilo(cluster, storage));
 var app = builder.Build();
 app.MapGet("/healthz", () => Results.Text("ok"));
 app.MapGet("/readyz", () => Results.Text("ready"));
 await app.RunAsync();
+return 0;

@@ -25,7 +25,7 @@ public static class EdgeHostingExtensions
     public static WebApplicationBuilder AddRelayEdge(this WebApplicationBuilder builder)
     {
         var edge = builder.Configuration.GetSection(EdgeOptions.SectionName).Get<EdgeOptions>() ?? new EdgeOptions();
-        var cluster = builder.Configuration.GetSection(RelayClusterOptions.SectionName).Get<RelayClusterOptions>() ?? new RelayClusterOptions();
+        var cluster = RelayClusterOptions.From(builder.Configuration);
 
         var services = builder.Services;
         services.AddOptions<EdgeOptions>().BindConfiguration(EdgeOptions.SectionName).ValidateOnStart();
@@ -53,13 +53,25 @@ public static class EdgeHostingExtensions
             });
         });
 
-        if (cluster.Mode == ClusterMode.Embedded)
+        switch (cluster.Mode)
         {
-            builder.UseOrleans(silo => silo.AddRelaySilo(cluster));
-        }
-        else
-        {
-            builder.UseOrleansClient(client => client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId));
+            case ClusterMode.Embedded:
+                builder.UseOrleans(silo => silo.AddRelaySilo(cluster, RelayStorageOptions.From(builder.Configuration)));
+                break;
+            case ClusterMode.Redis:
+                var redis = cluster.RedisConnectionString
+                    ?? throw new InvalidOperationException("Cluster:Mode is Redis but ConnectionStrings:Redis is not set.");
+                builder.UseOrleansClient(client => client
+                    .Configure<Orleans.Configuration.ClusterOptions>(o =>
+                    {
+                        o.ClusterId = cluster.ClusterId;
+                        o.ServiceId = cluster.ServiceId;
+                    })
+                    .UseRedisClustering(redis));
+                break;
+            default:
+                builder.UseOrleansClient(client => client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId));
+                break;
         }
 
         return builder;

@@ -13,7 +13,7 @@ public static class EmbeddedAdminKey
     /// <summary>Generates and installs an admin key when the configuration is embedded and has none. Returns the generated key, if any.</summary>
     public static string? EnsureForEmbedded(IConfigurationManager configuration)
     {
-        var cluster = configuration.GetSection(RelayClusterOptions.SectionName).Get<RelayClusterOptions>() ?? new RelayClusterOptions();
+        var cluster = RelayClusterOptions.From(configuration);
         var key = configuration[$"{EdgeOptions.SectionName}:{nameof(EdgeOptions.AdminKey)}"];
         if (cluster.Mode != ClusterMode.Embedded || !string.IsNullOrWhiteSpace(key))
         {

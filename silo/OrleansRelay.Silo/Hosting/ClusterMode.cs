@@ -8,4 +8,7 @@ public enum ClusterMode
 
     /// <summary>Separate silo and edge processes on one machine, localhost clustering.</summary>
     Localhost,
+
+    /// <summary>Production: membership in Redis (<c>ConnectionStrings:Redis</c>); any number of silos and edges.</summary>
+    Redis,
 }

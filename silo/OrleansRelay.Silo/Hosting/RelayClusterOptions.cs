@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace OrleansRelay.Silo.Hosting;
 
 /// <summary>How silos and edges find each other. Bound from the <c>Cluster</c> configuration section.</summary>
@@ -23,4 +25,25 @@ public sealed record RelayClusterOptions
 
     /// <summary>Gateway port edges connect to.</summary>
     public int GatewayPort { get; init; } = 30000;
+
+    /// <summary>
+    /// Redis mode: the address this silo advertises to the others (default: listen on all addresses and advertise
+    /// the host's primary address).
+    /// </summary>
+    public string? AdvertisedAddress { get; init; }
+
+    /// <summary>Redis mode: the StackExchange.Redis configuration string, from <c>ConnectionStrings:Redis</c>.</summary>
+    public string? RedisConnectionString { get; init; }
+
+    /// <summary>Reads the <c>Cluster</c> section and <c>ConnectionStrings:Redis</c>.</summary>
+    public static RelayClusterOptions From(Microsoft.Extensions.Configuration.IConfiguration configuration, ClusterMode defaultMode = ClusterMode.Embedded)
+    {
+        var section = configuration.GetSection(SectionName);
+        var options = section.Get<RelayClusterOptions>() ?? new RelayClusterOptions();
+        return options with
+        {
+            Mode = section[nameof(Mode)] is null ? defaultMode : options.Mode,
+            RedisConnectionString = options.RedisConnectionString ?? configuration.GetConnectionString("Redis"),
+        };
+    }
 }

@@ -1,24 +1,71 @@
+using Microsoft.Extensions.Hosting;
+using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 using OrleansRelay.Silo.Caching;
+using OrleansRelay.Silo.Storage;
 
 namespace OrleansRelay.Silo.Hosting;
 
 /// <summary>Configures an Orleans silo to host the relay's grains.</summary>
 public static class RelaySiloBuilderExtensions
 {
-    /// <summary>Adds the relay's grains with localhost clustering and in-memory storage (embedded and localhost modes).</summary>
-    public static ISiloBuilder AddRelaySilo(this ISiloBuilder silo, RelayClusterOptions cluster)
+    /// <summary>Adds the relay's grains with the clustering and storage the options select.</summary>
+    public static ISiloBuilder AddRelaySilo(this ISiloBuilder silo, RelayClusterOptions cluster, RelayStorageOptions? storage = null)
     {
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = cluster.ClusterId;
             o.ServiceId = cluster.ServiceId;
         });
-        silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
-        silo.AddMemoryGrainStorage(RelaySiloDefaults.DeviceStorageName);
+        if (cluster.Mode == ClusterMode.Redis)
+        {
+            var redis = cluster.RedisConnectionString
+                ?? throw new InvalidOperationException("Cluster:Mode is Redis but ConnectionStrings:Redis is not set.");
+            if (cluster.AdvertisedAddress is { } advertised)
+            {
+                silo.ConfigureEndpoints(IPAddress.Parse(advertised), cluster.SiloPort, cluster.GatewayPort);
+            }
+            else
+            {
+                silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true);
+            }
+
+            silo.UseRedisClustering(redis);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+        }
+
+        silo.AddRelayStorage(storage ?? new RelayStorageOptions());
         return silo.AddRelayGrainServices();
+    }
+
+    /// <summary>Adds the grain storage the relay's grains use.</summary>
+    public static ISiloBuilder AddRelayStorage(this ISiloBuilder silo, RelayStorageOptions storage)
+    {
+        if (storage.Provider == StorageProvider.MySql)
+        {
+            var connectionString = storage.MySqlConnectionString
+                ?? throw new InvalidOperationException("Storage:Provider is MySql but ConnectionStrings:MySql is not set.");
+            silo.AddAdoNetGrainStorage(RelaySiloDefaults.DeviceStorageName, options => options.Configure<Serializer>((o, serializer) =>
+            {
+                o.Invariant = MySqlSchema.Invariant;
+                o.ConnectionString = connectionString;
+                // Binary Orleans serialization: compact, and byte arrays are not inflated to base64 JSON.
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
+        }
+        else
+        {
+            silo.AddMemoryGrainStorage(RelaySiloDefaults.DeviceStorageName);
+        }
+
+        return silo;
     }
 
     /// <summary>Adds what the relay's grains need beyond clustering and storage (which the caller chooses).</summary>

@@ -36,7 +36,8 @@ internal sealed class TestEdge : IAsyncDisposable
         builder.Logging.ClearProviders();
         var config = new Dictionary<string, string?>
         {
-            ["Cluster:Mode"] = nameof(ClusterMode.Localhost),
+            ["Cluster:Mode"] = cluster.Mode.ToString(),
+            ["ConnectionStrings:Redis"] = cluster.RedisConnectionString,
             ["Cluster:ClusterId"] = cluster.ClusterId,
             ["Cluster:ServiceId"] = cluster.ServiceId,
             ["Cluster:GatewayPort"] = cluster.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -1,37 +1,46 @@
 using Microsoft.Extensions.Hosting;
 using OrleansRelay.Silo.Hosting;
+using OrleansRelay.Silo.Storage;
 
 namespace OrleansRelay.FunctionalTests.TestUtilities;
 
-/// <summary>A real silo on loopback ports (localhost clustering, in-memory storage), as the silo host runs it.</summary>
+/// <summary>A real silo on loopback ports, as the silo host runs it: localhost or Redis clustering, memory or MariaDB storage.</summary>
 internal sealed class TestSilo : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private TestSilo(IHost host, RelayClusterOptions cluster)
+    private TestSilo(IHost host, RelayClusterOptions cluster, RelayStorageOptions storage)
     {
         _host = host;
         Cluster = cluster;
+        Storage = storage;
     }
 
     public RelayClusterOptions Cluster { get; }
 
-    public static async Task<TestSilo> StartAsync()
+    public RelayStorageOptions Storage { get; }
+
+    /// <summary>Localhost clustering on fresh ports with its own cluster id.</summary>
+    public static RelayClusterOptions NewLocalCluster() => new()
     {
-        var cluster = new RelayClusterOptions
-        {
-            Mode = ClusterMode.Localhost,
-            ClusterId = "test-" + Guid.NewGuid().ToString("N")[..8],
-            ServiceId = "orleansrelay-tests",
-            SiloPort = FreePort.Next(),
-            GatewayPort = FreePort.Next(),
-        };
+        Mode = ClusterMode.Localhost,
+        ClusterId = "test-" + Guid.NewGuid().ToString("N")[..8],
+        ServiceId = "orleansrelay-tests",
+        SiloPort = FreePort.Next(),
+        GatewayPort = FreePort.Next(),
+    };
+
+    public static Task<TestSilo> StartAsync() => StartAsync(NewLocalCluster(), new RelayStorageOptions());
+
+    public static async Task<TestSilo> StartAsync(RelayClusterOptions cluster, RelayStorageOptions storage)
+    {
+        await SchemaSetup.EnsureAsync(storage, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.UseOrleans(silo => silo.AddRelaySilo(cluster));
+        builder.UseOrleans(silo => silo.AddRelaySilo(cluster, storage));
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
-        return new TestSilo(host, cluster);
+        return new TestSilo(host, cluster, storage);
     }
 
     public async ValueTask DisposeAsync()
