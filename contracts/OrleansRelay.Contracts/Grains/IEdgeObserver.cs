@@ -26,4 +26,9 @@ public interface IEdgeObserver : IGrainObserver
     [OneWay]
     [AlwaysInterleave]
     Task CloseSession(string deviceId, long epoch, SessionCloseReason reason);
+
+    /// <summary>Whether this edge holds a session of the device, and which (a re-activated grain asks every live edge).</summary>
+    [Alias("FindSession")]
+    [AlwaysInterleave]
+    Task<HeldSession?> FindSession(string deviceId);
 }

@@ -38,4 +38,9 @@ internal sealed class EdgeObserver : IEdgeObserver
 
         return Task.CompletedTask;
     }
+
+    public Task<HeldSession?> FindSession(string deviceId) =>
+        Task.FromResult(_registry.TryGet(deviceId, out var connection)
+            ? new HeldSession(connection.Epoch, connection.ConnectedAt)
+            : null);
 }

@@ -11,7 +11,8 @@ namespace OrleansRelay.Edge.Connections;
 /// <summary>
 /// Re-announces every socket this edge holds to its device's grain on a timer. This runs in a loop because grain
 /// session state is volatile: after a silo failure or an idle deactivation the grain learns its session again from
-/// here, and the calls also keep connected devices' grains active. On shutdown it tells every device to move.
+/// here, and the calls also keep connected devices' grains active. A change in the cluster's gateways triggers a
+/// pass at once, repeated quickly while any re-announcement fails. On shutdown it tells every device to move.
 /// </summary>
 internal sealed partial class SessionRefresher : BackgroundService
 {
@@ -21,6 +22,7 @@ internal sealed partial class SessionRefresher : BackgroundService
     private readonly EdgeOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SessionRefresher> _logger;
+    private readonly SemaphoreSlim _urgent = new(0);
 
     public SessionRefresher(
         DeviceSessionRegistry registry,
@@ -40,14 +42,34 @@ internal sealed partial class SessionRefresher : BackgroundService
         lifetime.ApplicationStopping.Register(CloseAllForShutdown);
     }
 
+    /// <summary>
+    /// The cluster changed under this edge (a gateway silo came or went): re-announce every socket now, and keep
+    /// doing so every <see cref="EdgeOptions.FastRefreshInterval"/> until a whole pass succeeds, because the grains of
+    /// a dead silo can be re-activated only once membership has declared it dead.
+    /// </summary>
+    public void OnClusterChanged(int gateways, int previousGateways)
+    {
+        Log.ClusterChanged(_logger, previousGateways, gateways);
+        _urgent.Release();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(_options.SessionRefreshInterval, _time);
+        var fast = false;
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await RefreshAllAsync();
+                var wait = fast ? _options.FastRefreshInterval : _options.SessionRefreshInterval;
+                if (await _urgent.WaitAsync(wait, stoppingToken))
+                {
+                    while (_urgent.CurrentCount > 0 && await _urgent.WaitAsync(TimeSpan.Zero, stoppingToken))
+                    {
+                    }
+                }
+
+                var failures = await RefreshAllAsync();
+                fast = failures > 0;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -55,10 +77,11 @@ internal sealed partial class SessionRefresher : BackgroundService
         }
     }
 
-    /// <summary>Re-announces every held session once; sessions the grain says are superseded are closed.</summary>
-    public async Task RefreshAllAsync()
+    /// <summary>Re-announces every held session once; sessions the grain says are superseded are closed. Returns how many calls failed.</summary>
+    public async Task<int> RefreshAllAsync()
     {
         var sessions = _registry.Snapshot();
+        var failures = 0;
         var calls = sessions.Select(async connection =>
         {
             try
@@ -72,10 +95,12 @@ internal sealed partial class SessionRefresher : BackgroundService
             }
             catch (Exception ex) when (ex is TimeoutException or OrleansException)
             {
+                Interlocked.Increment(ref failures);
                 Log.ReattachFailed(_logger, connection.DeviceId, ex.GetType().Name);
             }
         });
         await Task.WhenAll(calls);
+        return failures;
     }
 
     private void CloseAllForShutdown()
@@ -92,6 +117,9 @@ internal sealed partial class SessionRefresher : BackgroundService
     {
         [LoggerMessage(2200, LogLevel.Warning, "Could not re-announce device {DeviceId} to its grain ({Exception}); will retry")]
         public static partial void ReattachFailed(ILogger logger, string deviceId, string exception);
+
+        [LoggerMessage(2202, LogLevel.Warning, "Cluster gateways changed from {Previous} to {Current}: re-announcing every device socket")]
+        public static partial void ClusterChanged(ILogger logger, int previous, int current);
 
         [LoggerMessage(2201, LogLevel.Information, "Edge stopping: telling {Count} devices to reconnect elsewhere")]
         public static partial void ShuttingDown(ILogger logger, int count);

@@ -38,6 +38,7 @@ public static class EdgeHostingExtensions
         services.TryAddSingleton<EdgeEndpoints>();
         services.AddSingleton<SessionRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionRefresher>());
+        services.AddHostedService<EdgeLease>();
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
 
         var endpoints = new EdgeEndpoints();
@@ -67,15 +68,21 @@ public static class EdgeHostingExtensions
                         o.ClusterId = cluster.ClusterId;
                         o.ServiceId = cluster.ServiceId;
                     })
-                    .UseRedisClustering(redis));
+                    .UseRedisClustering(redis)
+                    .AddGatewayCountChangedHandler(OnGatewaysChanged));
                 break;
             default:
-                builder.UseOrleansClient(client => client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId));
+                builder.UseOrleansClient(client => client
+                    .UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId)
+                    .AddGatewayCountChangedHandler(OnGatewaysChanged));
                 break;
         }
 
         return builder;
     }
+
+    private static Orleans.GatewayCountChangedHandler OnGatewaysChanged(IServiceProvider services) =>
+        (_, e) => services.GetRequiredService<SessionRefresher>().OnClusterChanged(e.NumberOfConnectedGateways, e.PreviousNumberOfConnectedGateways);
 
     /// <summary>Maps the edge's HTTP endpoints: health, operator API and relay.</summary>
     public static WebApplication MapRelayEdge(this WebApplication app)

@@ -35,6 +35,12 @@ public sealed record EdgeOptions
     /// <summary>How often the edge re-announces every socket it holds to the devices' grains.</summary>
     public TimeSpan SessionRefreshInterval { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>How often the edge renews its lease in the cluster's edge registry (the lease lasts three intervals).</summary>
+    public TimeSpan LeaseInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often re-announcement is retried after a cluster change while any re-announcement fails.</summary>
+    public TimeSpan FastRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Largest frame payload accepted from a device after authentication.</summary>
     public int MaxFramePayload { get; init; } = ProtocolLimits.DefaultMaxFramePayload;
 

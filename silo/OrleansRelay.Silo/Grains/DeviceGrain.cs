@@ -23,8 +23,11 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceGrain> _logger;
     private readonly CachingRelay _relay;
+    private static readonly TimeSpan LocateTimeout = TimeSpan.FromSeconds(3);
+
     private DeviceSession? _session;
     private long _lastEpoch;
+    private Task _locating = Task.CompletedTask;
 
     public DeviceGrain(
         [PersistentState("registration", RelaySiloDefaults.DeviceStorageName)] IPersistentState<DeviceRegistration> registration,
@@ -227,6 +230,18 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         return ValueTask.FromResult(removed);
     }
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (IsRegistered)
+        {
+            // A fresh activation of a provisioned device (first use, idle collection, or its silo died): the device
+            // may well be connected to some edge. Ask the live edges instead of waiting for the next re-announcement.
+            _locating = LocateSessionAsync();
+        }
+
+        return Task.CompletedTask;
+    }
+
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // The cache is volatile by design; give its bytes back to the silo-wide gauge.
@@ -236,6 +251,12 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
     private async Task<RelayResponse> ForwardAsync(RelayRequest request)
     {
+        if (_session is null && !_locating.IsCompleted)
+        {
+            // Bounded: a relay never waits on the search for longer than the search's own timeout.
+            await Task.WhenAny(_locating, Task.Delay(LocateTimeout, _time));
+        }
+
         var session = _session;
         if (session is null)
         {
@@ -258,6 +279,36 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             Log.EdgeUnreachable(_logger, DeviceId, session.Edge.EdgeId, ex.GetType().Name);
             ClearIfCurrent(session.Epoch, "edge unreachable");
             return RelayResponse.Failure(RelayError.DeviceOffline, "The edge holding the device's connection is unreachable.");
+        }
+    }
+
+    private async Task LocateSessionAsync()
+    {
+        try
+        {
+            var edges = await GrainFactory.GetGrain<IEdgeRegistryGrain>(IEdgeRegistryGrain.Key).GetLiveEdges().AsTask().WaitAsync(LocateTimeout, _time);
+            var answers = await Task.WhenAll(edges.Select(async edge =>
+            {
+                try
+                {
+                    return (Edge: edge, Held: await edge.Observer.FindSession(DeviceId).WaitAsync(LocateTimeout, _time));
+                }
+                catch (Exception ex) when (ex is TimeoutException or ClientNotAvailableException or OrleansMessageRejectionException or SiloUnavailableException)
+                {
+                    return (Edge: edge, Held: (HeldSession?)null);
+                }
+            }));
+            var found = answers.Where(a => a.Held is not null).MaxBy(a => a.Held!.Epoch);
+            if (found.Held is { } held && (_session is null || _session.Epoch < held.Epoch))
+            {
+                _session = new DeviceSession(held.Epoch, found.Edge, held.ConnectedAt, _session?.InfoJson);
+                _lastEpoch = Math.Max(_lastEpoch, held.Epoch);
+                Log.Located(_logger, DeviceId, held.Epoch, found.Edge.EdgeId);
+            }
+        }
+        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        {
+            Log.LocateFailed(_logger, DeviceId, ex.GetType().Name);
         }
     }
 
@@ -331,6 +382,12 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
         [LoggerMessage(1009, LogLevel.Warning, "Device {DeviceId}: could not tell edge {EdgeId} to close the session ({Exception})")]
         public static partial void CloseSessionFailed(ILogger logger, string deviceId, string edgeId, string exception);
+
+        [LoggerMessage(1012, LogLevel.Information, "Device {DeviceId} session {Epoch} found on edge {EdgeId} after activation")]
+        public static partial void Located(ILogger logger, string deviceId, long epoch, string edgeId);
+
+        [LoggerMessage(1013, LogLevel.Warning, "Device {DeviceId}: could not ask the edges for its session ({Exception})")]
+        public static partial void LocateFailed(ILogger logger, string deviceId, string exception);
 
         [LoggerMessage(1010, LogLevel.Debug, "Device {DeviceId} invalidated {Paths} paths; {Removed} cached responses dropped")]
         public static partial void CacheInvalidated(ILogger logger, string deviceId, int paths, int removed);

@@ -32,6 +32,15 @@ public sealed record RelayClusterOptions
     /// </summary>
     public string? AdvertisedAddress { get; init; }
 
+    /// <summary>
+    /// How long a silo waits for a probe answer before counting it missed. With <see cref="MissedProbesLimit"/> it
+    /// sets how fast a dead silo is declared dead (and its devices' grains come back elsewhere). Null: Orleans' default.
+    /// </summary>
+    public TimeSpan? ProbeTimeout { get; init; }
+
+    /// <summary>Missed probes before a silo is suspected dead. Null: Orleans' default.</summary>
+    public int? MissedProbesLimit { get; init; }
+
     /// <summary>Redis mode: the StackExchange.Redis configuration string, from <c>ConnectionStrings:Redis</c>.</summary>
     public string? RedisConnectionString { get; init; }
 

@@ -41,6 +41,27 @@ public static class RelaySiloBuilderExtensions
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
         }
 
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            if (cluster.ProbeTimeout is { } probeTimeout)
+            {
+                o.ProbeTimeout = probeTimeout;
+            }
+
+            if (cluster.MissedProbesLimit is { } missed)
+            {
+                o.NumMissedProbesLimit = missed;
+            }
+        });
+        if (cluster.Mode != ClusterMode.Embedded)
+        {
+            // With the default directory, a dead silo also takes down activations on the survivors whose directory
+            // entries it owned (orleans-notes §9); the distributed directory keeps them.
+#pragma warning disable ORLEANSEXP003 // experimental API, chosen on purpose
+            silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
+        }
+
         silo.AddRelayStorage(storage ?? new RelayStorageOptions());
         return silo.AddRelayGrainServices();
     }

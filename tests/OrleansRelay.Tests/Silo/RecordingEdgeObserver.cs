@@ -36,6 +36,11 @@ internal sealed class RecordingEdgeObserver : IEdgeObserver
         return Task.CompletedTask;
     }
 
+    /// <summary>What this edge answers when a re-activated grain asks whether it holds the device.</summary>
+    public HeldSession? Held { get; set; }
+
+    public Task<HeldSession?> FindSession(string deviceId) => Task.FromResult(Held);
+
     public async Task WaitForCloseAsync()
     {
         if (!await _closed.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken))

@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansRelay.Contracts.Grains;
+using OrleansRelay.Edge.Hosting;
+
+namespace OrleansRelay.Edge.Connections;
+
+/// <summary>
+/// Keeps this edge's lease in the cluster's edge registry: renewed every <see cref="EdgeOptions.LeaseInterval"/> for
+/// three intervals, dropped on shutdown. Device grains that lost their session ask the leased edges for it.
+/// </summary>
+internal sealed partial class EdgeLease : BackgroundService
+{
+    private readonly IGrainFactory _grains;
+    private readonly EdgeIdentity _identity;
+    private readonly EdgeOptions _options;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ILogger<EdgeLease> _logger;
+
+    public EdgeLease(IGrainFactory grains, EdgeIdentity identity, IOptions<EdgeOptions> options, IHostApplicationLifetime lifetime, ILogger<EdgeLease> logger)
+    {
+        _grains = grains;
+        _identity = identity;
+        _options = options.Value;
+        _lifetime = lifetime;
+        _logger = logger;
+
+        // Give the lease back while the cluster client still runs (hosted services stop after this, the client
+        // among them), so grains stop asking this edge at once rather than when the lease runs out.
+        lifetime.ApplicationStopping.Register(RemoveLease);
+    }
+
+    private void RemoveLease()
+    {
+        try
+        {
+            _grains.GetGrain<IEdgeRegistryGrain>(IEdgeRegistryGrain.Key).Remove(_identity.EdgeId).AsTask().Wait(TimeSpan.FromSeconds(1));
+        }
+        catch (Exception ex)
+        {
+            Log.RenewFailed(_logger, ex.GetType().Name);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The cluster client is another hosted service: renew only once the whole host has started.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (_lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        using (stoppingToken.Register(() => started.TrySetCanceled(stoppingToken)))
+        {
+            try
+            {
+                await started.Task;
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+
+        var registry = _grains.GetGrain<IEdgeRegistryGrain>(IEdgeRegistryGrain.Key);
+        using var timer = new PeriodicTimer(_options.LeaseInterval);
+        do
+        {
+            try
+            {
+                await registry.Renew(_identity.Reference, _options.LeaseInterval * 3);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.RenewFailed(_logger, ex.GetType().Name);
+            }
+        }
+        while (await WaitAsync(timer, stoppingToken));
+    }
+
+    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(2300, LogLevel.Warning, "Could not renew this edge's lease ({Exception}); retrying")]
+        public static partial void RenewFailed(ILogger logger, string exception);
+    }
+}
