@@ -34,11 +34,6 @@ internal sealed class TestEdge : IAsyncDisposable
     {
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
-        if (Environment.GetEnvironmentVariable("ORLEANSRELAY_TEST_EDGE_LOG") is { Length: > 0 } logFile)
-        {
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
-        }
-
         var config = new Dictionary<string, string?>
         {
             ["Cluster:Mode"] = cluster.Mode.ToString(),
