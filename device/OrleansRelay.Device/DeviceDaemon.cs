@@ -89,9 +89,10 @@ public sealed partial class DeviceDaemon : IDisposable
             }
 
             var delay = _backoff.NextDelay();
-            if (retryAfter > delay)
+            if (retryAfter is { } wait && wait > delay)
             {
-                delay = retryAfter.Value;
+                // Honour the edge's retry-after, plus up to a quarter more so refused devices do not return in step.
+                delay = wait + TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * wait.TotalMilliseconds / 4);
             }
 
             Log.Reconnecting(_logger, delay.TotalSeconds, _backoff.Failures);

@@ -22,6 +22,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
     private readonly IGrainFactory _grains;
+    private readonly DeviceAdmission _admission;
     private readonly DeviceSessionRegistry _registry;
     private readonly EdgeIdentity _identity;
     private readonly EdgeOptions _options;
@@ -31,6 +32,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
 
     public DeviceConnectionHandler(
         IGrainFactory grains,
+        DeviceAdmission admission,
         DeviceSessionRegistry registry,
         EdgeIdentity identity,
         IOptions<EdgeOptions> options,
@@ -39,6 +41,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
         ILogger<DeviceConnectionHandler> logger)
     {
         _grains = grains;
+        _admission = admission;
         _registry = registry;
         _identity = identity;
         _options = options.Value;
@@ -53,6 +56,15 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
         var writer = sender.RunAsync(context.ConnectionClosed);
         try
         {
+            if (!_admission.TryAdmit(out var retryAfter))
+            {
+                // Refused before any work: no nonce, no grain call. The daemon waits at least this long.
+                _metrics.Handshake("throttled");
+                Log.Throttled(_logger, context.RemoteEndPoint?.ToString(), retryAfter);
+                Reject(sender, CloseCodes.Unavailable, "The edge is admitting new connections slowly; retry later.", retryAfter);
+                return;
+            }
+
             var connection = await HandshakeAsync(context, sender);
             if (connection is not null)
             {
@@ -251,6 +263,9 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
 
         [LoggerMessage(2008, LogLevel.Warning, "Device {DeviceId}: cache invalidation of {Paths} paths not delivered to its grain ({Exception})")]
         public static partial void InvalidationNotDelivered(ILogger logger, string deviceId, int paths, string exception);
+
+        [LoggerMessage(2009, LogLevel.Debug, "Connection from {RemoteEndPoint} refused by admission control; retry after {RetryAfter} s")]
+        public static partial void Throttled(ILogger logger, string? remoteEndPoint, int retryAfter);
 
         [LoggerMessage(2007, LogLevel.Debug, "Connection {ConnectionId} failed: {Detail}")]
         public static partial void ConnectionFailed(ILogger logger, string connectionId, string detail);

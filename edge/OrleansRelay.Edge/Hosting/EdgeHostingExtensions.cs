@@ -32,6 +32,7 @@ public static class EdgeHostingExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EdgeOptions>, EdgeOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DeviceSessionRegistry>();
+        services.TryAddSingleton<DeviceAdmission>();
         services.TryAddSingleton<EdgeObserver>();
         services.TryAddSingleton<EdgeIdentity>();
         services.TryAddSingleton<EdgeMetrics>();

@@ -41,6 +41,15 @@ public sealed record EdgeOptions
     /// <summary>How often re-announcement is retried after a cluster change while any re-announcement fails.</summary>
     public TimeSpan FastRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// New device connections admitted per second (token bucket). The excess is rejected at once with
+    /// <c>unavailable</c> and a retry-after, so a reconnect storm cannot take the edge (or the cluster) down.
+    /// </summary>
+    public int AdmissionRatePerSecond { get; init; } = 500;
+
+    /// <summary>Connections admitted in a burst above the rate.</summary>
+    public int AdmissionBurst { get; init; } = 1000;
+
     /// <summary>Largest frame payload accepted from a device after authentication.</summary>
     public int MaxFramePayload { get; init; } = ProtocolLimits.DefaultMaxFramePayload;
 

@@ -57,6 +57,11 @@ internal sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             failures.Add("Edge:MaxBodyBytes must be between 0 and 64 MiB (bodies cross the cluster in one message).");
         }
 
+        if (options.AdmissionRatePerSecond < 1 || options.AdmissionBurst < 1)
+        {
+            failures.Add("Edge:AdmissionRatePerSecond and Edge:AdmissionBurst must be at least 1.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -38,6 +38,10 @@ internal sealed class TestDaemon : IAsyncDisposable
         return daemon;
     }
 
+    /// <summary>Starts the daemon without waiting for its first session.</summary>
+    public static TestDaemon Launch(string deviceId, string secret, Uri local, params int[] devicePorts) =>
+        Start(deviceId, secret, local, controlPort: 0, devicePorts);
+
     private static TestDaemon Start(string deviceId, string secret, Uri local, int controlPort, params int[] devicePorts) =>
         new(new DeviceOptions
         {
