@@ -1,3 +1,4 @@
+using OpenTelemetry.Metrics;
 using OrleansRelay.Silo.Hosting;
 using OrleansRelay.Silo.Storage;
 
@@ -18,7 +19,13 @@ await SchemaSetup.EnsureAsync(storage, logger, TimeSpan.FromSeconds(60), Cancell
 var httpPort = builder.Configuration.GetValue("Silo:HttpPort", 8080);
 builder.WebHost.UseUrls($"http://0.0.0.0:{httpPort}");
 builder.UseOrleans(silo => silo.AddRelaySilo(cluster, storage));
+builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+    .AddMeter(OrleansRelay.Silo.Caching.CacheMetrics.MeterName, "Microsoft.Orleans")
+    .AddAspNetCoreInstrumentation()
+    .AddRuntimeInstrumentation()
+    .AddPrometheusExporter());
 var app = builder.Build();
+app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapGet("/healthz", () => Results.Text("ok"));
 app.MapGet("/readyz", () => Results.Text("ready"));
 await app.RunAsync();

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using OrleansRelay.Contracts.Model;
+using OrleansRelay.Edge.Diagnostics;
 using OrleansRelay.Wire;
 using OrleansRelay.Wire.Handshake;
 using OrleansRelay.Wire.Messages;
@@ -22,6 +23,7 @@ internal sealed partial class DeviceConnection
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<string[]> _onCacheInvalidate;
+    private readonly EdgeMetrics _metrics;
     private readonly ConcurrentDictionary<uint, PendingRelay> _streams = new();
     private readonly CancellationTokenSource _closing = new();
     private uint _nextStreamId;
@@ -38,6 +40,7 @@ internal sealed partial class DeviceConnection
         TimeSpan requestTimeout,
         TimeProvider time,
         ILogger logger,
+        EdgeMetrics metrics,
         Action<string[]> onCacheInvalidate)
     {
         DeviceId = deviceId;
@@ -50,6 +53,7 @@ internal sealed partial class DeviceConnection
         _time = time;
         _logger = logger;
         _onCacheInvalidate = onCacheInvalidate;
+        _metrics = metrics;
         ConnectedAt = time.GetUtcNow();
         _heartbeat = new ConnectionHeartbeat(settings.Heartbeat, sender, time);
     }
@@ -69,7 +73,11 @@ internal sealed partial class DeviceConnection
     public async Task RunAsync()
     {
         var heartbeat = _heartbeat.RunAsync(
-            silent => Close(CloseCodes.HeartbeatTimeout, $"Nothing received for {silent.TotalSeconds:0.#} s."),
+            silent =>
+            {
+                _metrics.HeartbeatTimedOut();
+                Close(CloseCodes.HeartbeatTimeout, $"Nothing received for {silent.TotalSeconds:0.#} s.");
+            },
             _closing.Token);
         try
         {

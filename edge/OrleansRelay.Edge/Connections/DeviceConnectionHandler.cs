@@ -170,6 +170,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
             _options.DeviceRequestTimeout,
             _time,
             _logger,
+            _metrics,
             paths => _ = InvalidateCacheAsync(hello.DeviceId, paths));
         sender.TrySend(HandshakeJson.ToFrame(FrameType.Accept, settings.ToAccept(result.Epoch), WireJsonContext.Default.AcceptMessage));
         _metrics.Handshake("accepted");

@@ -10,6 +10,7 @@ internal sealed class EdgeMetrics
     private readonly UpDownCounter<long> _deviceConnections;
     private readonly Counter<long> _handshakes;
     private readonly Histogram<double> _relayDuration;
+    private readonly Counter<long> _heartbeatTimeouts;
 
     public EdgeMetrics(IMeterFactory meterFactory)
     {
@@ -18,6 +19,8 @@ internal sealed class EdgeMetrics
             "orleansrelay.edge.device.connections", "{connection}", "Authenticated device connections held by this edge.");
         _handshakes = meter.CreateCounter<long>(
             "orleansrelay.edge.device.handshakes", "{handshake}", "Device handshakes by outcome.");
+        _heartbeatTimeouts = meter.CreateCounter<long>(
+            "orleansrelay.edge.device.heartbeat_timeouts", "{connection}", "Device connections closed because nothing arrived for three heartbeat intervals.");
         _relayDuration = meter.CreateHistogram<double>(
             "orleansrelay.edge.relay.duration", "s", "Time from receiving a relayed client request to having its response.");
     }
@@ -33,6 +36,8 @@ internal sealed class EdgeMetrics
             _handshakes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
         }
     }
+
+    public void HeartbeatTimedOut() => _heartbeatTimeouts.Add(1);
 
     public void RelayCompleted(TimeSpan elapsed, int status)
     {

@@ -12,6 +12,7 @@ using OrleansRelay.Edge.Connections;
 using OrleansRelay.Edge.Diagnostics;
 using OrleansRelay.Edge.Http;
 using OrleansRelay.Silo.Hosting;
+using OpenTelemetry.Metrics;
 
 namespace OrleansRelay.Edge.Hosting;
 
@@ -41,6 +42,12 @@ public static class EdgeHostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<SessionRefresher>());
         services.AddHostedService<EdgeLease>();
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
+
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(EdgeMetrics.MeterName, Silo.Caching.CacheMetrics.MeterName, "Microsoft.Orleans")
+            .AddAspNetCoreInstrumentation()
+            .AddRuntimeInstrumentation()
+            .AddPrometheusExporter());
 
         var endpoints = new EdgeEndpoints();
         services.AddSingleton(endpoints);
@@ -89,6 +96,19 @@ public static class EdgeHostingExtensions
     public static WebApplication MapRelayEdge(this WebApplication app)
     {
         app.MapHealth();
+        // Metrics reveal how many devices an edge holds: operators only (admin key, or the key as a bearer token).
+        var metricsGuard = ActivatorUtilities.CreateInstance<AdminKeyFilter>(app.Services);
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/metrics") && !metricsGuard.IsAuthorized(context))
+            {
+                await RelayErrors.Json(Microsoft.AspNetCore.Http.StatusCodes.Status401Unauthorized, "Unauthorized").ExecuteAsync(context);
+                return;
+            }
+
+            await next(context);
+        });
+        app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapAdmin();
         app.MapRelay();
         return app;

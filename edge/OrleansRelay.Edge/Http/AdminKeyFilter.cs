@@ -21,18 +21,30 @@ internal sealed partial class AdminKeyFilter : IEndpointFilter
         _logger = logger;
     }
 
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        IsAuthorized(context.HttpContext) ? await next(context) : RelayErrors.Json(StatusCodes.Status401Unauthorized, "Unauthorized");
+
+    /// <summary>
+    /// Whether the request carries the admin key, in <c>X-Admin-Key</c> or (for scrapers that can only send that)
+    /// as <c>Authorization: Bearer</c>. Logs refusals.
+    /// </summary>
+    public bool IsAuthorized(HttpContext http)
     {
-        var http = context.HttpContext;
         var presented = http.Request.Headers[HeaderName].ToString();
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        if (presented.Length == 0 || !CryptographicOperations.FixedTimeEquals(hash, _expectedHash))
+        if (presented.Length == 0 && http.Request.Headers.Authorization.ToString() is { } authorization
+            && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            Log.Unauthorized(_logger, http.Request.Method, http.Request.Path, http.Connection.RemoteIpAddress?.ToString(), presented.Length > 0);
-            return RelayErrors.Json(StatusCodes.Status401Unauthorized, "Unauthorized");
+            presented = authorization["Bearer ".Length..].Trim();
         }
 
-        return await next(context);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
+        if (presented.Length > 0 && CryptographicOperations.FixedTimeEquals(hash, _expectedHash))
+        {
+            return true;
+        }
+
+        Log.Unauthorized(_logger, http.Request.Method, http.Request.Path, http.Connection.RemoteIpAddress?.ToString(), presented.Length > 0);
+        return false;
     }
 
     private static partial class Log

@@ -6,6 +6,8 @@ using OrleansRelay.Silo.Hosting;
 namespace OrleansRelay.FunctionalTests.Cluster;
 
 /// <summary>Failures of whole processes in a Redis-clustered deployment: silos are separate processes killed with SIGKILL.</summary>
+/// <remarks>In the relay collection so it never shares the two cores with the 2,000-device connect storm.</remarks>
+[Collection(RelayCollection.Name)]
 public sealed class FailoverTests
 {
     private static CancellationToken Token => TestContext.Current.CancellationToken;

@@ -247,6 +247,27 @@ public sealed class RelayEndToEndTests(RelayFixture fixture)
     }
 
     [Fact]
+    public async Task Metrics_ArePrometheusText_ForOperatorsOnly()
+    {
+        using (await Client.GetAsync(Api("device"), Token))
+        {
+        }
+
+        var text = await Client.GetStringAsync("/metrics", Token);
+        using var anonymous = new HttpClient { BaseAddress = Client.BaseAddress };
+        using var refused = await anonymous.GetAsync("/metrics", Token);
+        using var bearer = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        bearer.Headers.Authorization = new("Bearer", TestEdge.AdminKey);
+        using var scraper = await anonymous.SendAsync(bearer, Token);
+
+        Assert.Contains("orleansrelay_edge_device_connections", text, StringComparison.Ordinal);
+        Assert.Contains("orleansrelay_edge_relay_duration_seconds_bucket", text, StringComparison.Ordinal);
+        Assert.Contains("orleansrelay_edge_device_handshakes", text, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, scraper.StatusCode);
+    }
+
+    [Fact]
     public async Task UnknownDevice_Is404()
     {
         using var response = await Client.GetAsync("/v1/devices/no-such-device/api/device", Token);

@@ -45,7 +45,6 @@ internal sealed class TestEdge : IAsyncDisposable
             ["Edge:HttpPort"] = "0",
             ["Edge:DevicePort"] = "0",
             ["Edge:AdminKey"] = AdminKey,
-            ["Edge:HeartbeatInterval"] = "00:00:05",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
