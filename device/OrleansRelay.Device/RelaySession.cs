@@ -100,6 +100,17 @@ internal sealed partial class RelaySession
         _closing.Cancel();
     }
 
+    private async Task CloseWhenIdleAsync(TimeSpan limit)
+    {
+        var started = DateTime.UtcNow;
+        while (!_requests.IsEmpty && !_closing.IsCancellationRequested && DateTime.UtcNow - started < limit)
+        {
+            await Task.Delay(20);
+        }
+
+        _closing.Cancel();
+    }
+
     private void HandleFrame(in Frame frame)
     {
         _heartbeat.MarkReceived();
@@ -149,7 +160,8 @@ internal sealed partial class RelaySession
             case FrameType.GoAway:
                 GoAway = HandshakeJson.Parse(frame.Payload, WireJsonContext.Default.CloseMessage);
                 Log.GoAwayReceived(_logger, GoAway.Code, GoAway.Reason);
-                _closing.Cancel();
+                // Finish what is in flight (the edge waits for it), then leave; the edge sends no new requests.
+                _ = CloseWhenIdleAsync(TimeSpan.FromSeconds(15));
                 break;
             default:
                 throw new ProtocolException(ProtocolErrorCode.UnexpectedFrame, $"An edge may not send {frame.Type} frames after the handshake.");

@@ -16,6 +16,9 @@ internal sealed partial class DeviceConnection
         [LoggerMessage(2102, LogLevel.Warning, "Device {DeviceId} did not answer stream {StreamId} within {Timeout}")]
         public static partial void RequestTimedOut(ILogger logger, string deviceId, uint streamId, TimeSpan timeout);
 
+        [LoggerMessage(2104, LogLevel.Information, "Draining device {DeviceId} session {Epoch}: {InFlight} requests in flight")]
+        public static partial void Draining(ILogger logger, string deviceId, long epoch, int inFlight);
+
         [LoggerMessage(2103, LogLevel.Debug, "Device {DeviceId}: frame for finished stream {StreamId} ignored")]
         public static partial void LateFrameIgnored(ILogger logger, string deviceId, uint streamId);
     }

@@ -29,6 +29,7 @@ internal sealed partial class DeviceConnection
     private uint _nextStreamId;
     private readonly ConnectionHeartbeat _heartbeat;
     private string? _closeReason;
+    private volatile bool _draining;
 
     public DeviceConnection(
         string deviceId,
@@ -65,6 +66,9 @@ internal sealed partial class DeviceConnection
     public string ConnectionId { get; }
 
     public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>Whether the session is finishing its last requests before closing.</summary>
+    public bool IsDraining => _draining;
 
     /// <summary>Why the session ended, once it has.</summary>
     public string CloseReason => _closeReason ?? "device closed the connection";
@@ -117,10 +121,34 @@ internal sealed partial class DeviceConnection
         _closing.Cancel();
     }
 
+    /// <summary>
+    /// Graceful end: tells the device to move (go-away), takes no new requests, lets the requests in flight finish
+    /// (at most <paramref name="timeout"/>), then closes.
+    /// </summary>
+    public async Task DrainAsync(string code, string reason, TimeSpan timeout)
+    {
+        if (_closing.IsCancellationRequested || _draining)
+        {
+            return;
+        }
+
+        _draining = true;
+        _closeReason ??= $"{code}: {reason}";
+        _sender.TrySend(HandshakeJson.ToFrame(FrameType.GoAway, new CloseMessage { Code = code, Reason = reason }, WireJsonContext.Default.CloseMessage));
+        Log.Draining(_logger, DeviceId, Epoch, _streams.Count);
+        var deadline = _time.GetTimestamp();
+        while (!_streams.IsEmpty && !_closing.IsCancellationRequested && _time.GetElapsedTime(deadline) < timeout)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), _time);
+        }
+
+        _closing.Cancel();
+    }
+
     /// <summary>Sends a request to the device as a new stream and waits for its response, the timeout or the end of the session.</summary>
     public async Task<RelayResponse> RelayAsync(RelayRequest request)
     {
-        if (_closing.IsCancellationRequested)
+        if (_closing.IsCancellationRequested || _draining)
         {
             return RelayResponse.Failure(RelayError.DeviceOffline, "The device's session is closing.");
         }

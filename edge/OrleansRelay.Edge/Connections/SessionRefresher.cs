@@ -105,12 +105,12 @@ internal sealed partial class SessionRefresher : BackgroundService
 
     private void CloseAllForShutdown()
     {
+        // Runs before Kestrel and the cluster client stop: devices are told to move, requests in flight finish
+        // (bounded by Edge:DrainTimeout), and only then are the sockets closed.
         var sessions = _registry.Snapshot();
         Log.ShuttingDown(_logger, sessions.Count);
-        foreach (var connection in sessions)
-        {
-            connection.Close(CloseCodes.Shutdown, "The edge is shutting down; reconnect.");
-        }
+        var drains = sessions.Select(c => c.DrainAsync(CloseCodes.Shutdown, "The edge is shutting down; reconnect.", _options.DrainTimeout));
+        Task.WhenAll(drains).Wait(_options.DrainTimeout + TimeSpan.FromSeconds(1));
     }
 
     private static partial class Log

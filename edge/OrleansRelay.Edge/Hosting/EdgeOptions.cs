@@ -35,6 +35,9 @@ public sealed record EdgeOptions
     /// <summary>How often the edge re-announces every socket it holds to the devices' grains.</summary>
     public TimeSpan SessionRefreshInterval { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>On shutdown, how long requests in flight may take to finish before device sockets are closed.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often the edge renews its lease in the cluster's edge registry (the lease lasts three intervals).</summary>
     public TimeSpan LeaseInterval { get; init; } = TimeSpan.FromSeconds(2);
 

@@ -181,4 +181,31 @@ public sealed class RelayFailureTests(RelayFixture fixture)
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("/echo/back", await response.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task GracefulEdgeShutdown_FinishesRequestsInFlight_ThenTheDeviceMoves()
+    {
+        var portA = FreePort.Next();
+        var portB = FreePort.Next();
+        var edgeA = await TestEdge.StartAsync(fixture.Silo.Cluster, new Dictionary<string, string?> { ["Edge:DevicePort"] = portA.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var secret = await edgeA.ProvisionAsync("drain-1");
+        await using var daemon = await TestDaemon.StartAsync("drain-1", secret, fixture.Service.BaseUri, portA, portB);
+        await using var edgeB = await TestEdge.StartAsync(fixture.Silo.Cluster, new Dictionary<string, string?> { ["Edge:DevicePort"] = portB.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        var gate = "drain-" + Guid.NewGuid().ToString("N");
+        var inFlight = edgeB.Client.GetAsync(Api("drain-1", $"slow?gate={gate}"), Token);
+        await Eventually.Within(fixture.Service.Gate(gate + "-started").Task.ContinueWith(_ => true, Token), "the slow request to reach the device");
+
+        var stopping = Task.Run(() => edgeA.DisposeAsync().AsTask(), Token);
+        var registry = edgeA.Services.GetRequiredService<OrleansRelay.Edge.Connections.DeviceSessionRegistry>();
+        await Eventually.TrueAsync(() => registry.Snapshot().Any(c => c.IsDraining), "edge A to start draining");
+        fixture.Service.Gate(gate).TrySetResult();
+        using var response = await Eventually.Within(inFlight, "the in-flight request");
+        await Eventually.Within(stopping.ContinueWith(_ => true, Token), "edge A to stop");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("late", await response.Content.ReadAsStringAsync(Token));
+        await Eventually.TrueAsync(() => daemon.AcceptedSessions >= 2, "the device to move to edge B");
+        using var after = await edgeB.Client.GetAsync(Api("drain-1", "echo/moved"), Token);
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
 }

@@ -110,6 +110,7 @@ internal sealed class TestDeviceService : IAsyncDisposable
         });
         app.MapGet("/slow", async (string gate) =>
         {
+            Gate(gate + "-started").TrySetResult();
             await Gate(gate).Task.WaitAsync(TimeSpan.FromSeconds(30));
             return Results.Text("late");
         });
