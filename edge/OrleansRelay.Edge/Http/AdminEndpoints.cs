@@ -12,7 +12,9 @@ internal static class AdminEndpoints
 {
     public static void MapAdmin(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/admin/devices").AddEndpointFilter<AdminKeyFilter>();
+        var group = routes.MapGroup("/v1/admin/devices")
+            .AddEndpointFilter<AdminKeyFilter>()
+            .AddEndpointFilter<RegistryUnavailableFilter>();
         group.MapPost("/", ProvisionAsync);
         group.MapPost("/{deviceId}/secret", RotateAsync);
         group.MapGet("/{deviceId}", GetAsync);

@@ -69,7 +69,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             state.RegisteredAt = _time.GetUtcNow();
         }
 
-        await _registration.WriteStateAsync();
+        await PersistAsync(() => _registration.WriteStateAsync());
         if (rotated)
         {
             CloseSession(SessionCloseReason.CredentialsRevoked);
@@ -87,7 +87,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         }
 
         CloseSession(SessionCloseReason.CredentialsRevoked);
-        await _registration.ClearStateAsync();
+        await PersistAsync(() => _registration.ClearStateAsync());
         Log.Deregistered(_logger, DeviceId);
         DeactivateOnIdle();
         return true;
@@ -312,6 +312,23 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         }
     }
 
+    /// <summary>
+    /// Storage failures reach callers as opaque codec errors (MySqlException has no Orleans codec), so they are
+    /// translated here into one serializable exception the edge maps to 503.
+    /// </summary>
+    private async Task PersistAsync(Func<Task> write)
+    {
+        try
+        {
+            await write();
+        }
+        catch (Exception ex) when (ex is not (Orleans.Storage.InconsistentStateException or OperationCanceledException))
+        {
+            Log.StorageFailed(_logger, DeviceId, ex.GetType().Name, ex.Message);
+            throw new RegistryUnavailableException($"The device registry could not be written: {ex.Message}");
+        }
+    }
+
     private long NextEpoch()
     {
         // Later sessions get larger epochs even across deactivations: wall-clock ticks, forced past the last one seen.
@@ -388,6 +405,9 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
         [LoggerMessage(1013, LogLevel.Warning, "Device {DeviceId}: could not ask the edges for its session ({Exception})")]
         public static partial void LocateFailed(ILogger logger, string deviceId, string exception);
+
+        [LoggerMessage(1014, LogLevel.Error, "Device {DeviceId}: registry storage failed ({Exception}): {Detail}")]
+        public static partial void StorageFailed(ILogger logger, string deviceId, string exception, string detail);
 
         [LoggerMessage(1010, LogLevel.Debug, "Device {DeviceId} invalidated {Paths} paths; {Removed} cached responses dropped")]
         public static partial void CacheInvalidated(ILogger logger, string deviceId, int paths, int removed);

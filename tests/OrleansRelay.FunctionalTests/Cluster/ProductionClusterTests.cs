@@ -111,4 +111,25 @@ public sealed class ProductionClusterTests
         Assert.Contains(membership, entry => entry.Name == "Version");
         Assert.Contains(membership, entry => entry.Value.ToString().Contains("127.0.0.1", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task DatabaseDown_ProvisioningAnswers503WithTheReason_AndRelayingToConnectedDevicesContinues()
+    {
+        await using var database = await DedicatedMariaDb.StartAsync();
+        var storage = new RelayStorageOptions { Provider = StorageProvider.MySql, MySqlConnectionString = database.ConnectionString };
+        await using var silo = await TestSilo.StartAsync(TestSilo.NewLocalCluster(), storage);
+        await using var edge = await TestEdge.StartAsync(silo.Cluster);
+        await using var service = await TestDeviceService.StartAsync();
+        var secret = await edge.ProvisionAsync("db-down-1");
+        await using var daemon = await TestDaemon.StartAsync("db-down-1", secret, service.BaseUri, edge.DevicePort);
+
+        database.Kill();
+        using var provision = await edge.Client.PostAsync(
+            "/v1/admin/devices", new StringContent("""{"deviceId":"db-down-2"}""", System.Text.Encoding.UTF8, "application/json"), Token);
+        using var relay = await edge.Client.GetAsync("/v1/devices/db-down-1/api/echo/still-here", Token);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, provision.StatusCode);
+        Assert.Contains("registry is unavailable", await provision.Content.ReadAsStringAsync(Token), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, relay.StatusCode);
+    }
 }
