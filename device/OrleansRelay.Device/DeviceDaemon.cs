@@ -35,6 +35,9 @@ public sealed partial class DeviceDaemon : IDisposable
     /// <summary>Number of sessions the edge has accepted so far (for tests and status).</summary>
     public long AcceptedSessions => Interlocked.Read(ref _sessions);
 
+    /// <summary>Why the last session ended (for status and diagnosis).</summary>
+    public string? LastSessionEnd { get; private set; }
+
     /// <summary>Signals each accepted session; tests and the demo wait on it.</summary>
     public event Action<AcceptMessage>? SessionAccepted;
 
@@ -129,6 +132,7 @@ public sealed partial class DeviceDaemon : IDisposable
             Volatile.Write(ref _session, session);
             FlushInvalidations();
             var reason = await run;
+            LastSessionEnd = reason;
             Volatile.Write(ref _session, null);
             Log.SessionEnded(_logger, server.ToString(), reason);
             if (session.GoAway?.Code is CloseCodes.Replaced or CloseCodes.CredentialsRevoked)
