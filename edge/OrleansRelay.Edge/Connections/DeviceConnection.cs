@@ -178,12 +178,13 @@ internal sealed partial class DeviceConnection
             return RelayResponse.Failure(RelayError.DeviceOffline, "The device's session is closing.");
         }
 
-        using var bodyCancel = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        // Only a request with a body needs a way to stop its pump: no extra allocation for the common GET.
+        var hasBody = request.Body.Length > 0;
+        using var bodyCancel = hasBody ? CancellationTokenSource.CreateLinkedTokenSource(_closing.Token) : null;
         try
         {
-            var hasBody = request.Body.Length > 0;
             _sender.TrySend(OutboundFrame.CreateStream(FrameType.RequestHead, streamId, hasBody ? StreamFlags.None : StreamFlags.EndStream, head));
-            if (hasBody)
+            if (bodyCancel is not null)
             {
                 _ = SendBodyAsync(pending, request.Body, bodyCancel.Token);
             }
@@ -202,7 +203,7 @@ internal sealed partial class DeviceConnection
         }
         finally
         {
-            bodyCancel.Cancel();
+            bodyCancel?.Cancel();
             _streams.TryRemove(streamId, out _);
             pending.SendWindow.Abort(new OperationCanceledException("The stream has ended."));
         }

@@ -274,13 +274,17 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
             return response;
         }
-        catch (Exception ex) when (ex is TimeoutException or ClientNotAvailableException or OrleansMessageRejectionException or SiloUnavailableException)
+        catch (Exception ex) when (IsEdgeUnreachable(ex))
         {
             Log.EdgeUnreachable(_logger, DeviceId, session.Edge.EdgeId, ex.GetType().Name);
             ClearIfCurrent(session.Epoch, "edge unreachable");
             return RelayResponse.Failure(RelayError.DeviceOffline, "The edge holding the device's connection is unreachable.");
         }
     }
+
+    /// <summary>The failures by which Orleans reports that an edge (or the silo on the way to it) cannot be reached.</summary>
+    private static bool IsEdgeUnreachable(Exception ex) =>
+        ex is TimeoutException or ClientNotAvailableException or OrleansMessageRejectionException or SiloUnavailableException;
 
     private async Task LocateSessionAsync()
     {
@@ -293,7 +297,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
                 {
                     return (Edge: edge, Held: await edge.Observer.FindSession(DeviceId).WaitAsync(LocateTimeout, _time));
                 }
-                catch (Exception ex) when (ex is TimeoutException or ClientNotAvailableException or OrleansMessageRejectionException or SiloUnavailableException)
+                catch (Exception ex) when (IsEdgeUnreachable(ex))
                 {
                     return (Edge: edge, Held: (HeldSession?)null);
                 }
