@@ -23,6 +23,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
 
     private readonly IGrainFactory _grains;
     private readonly DeviceAdmission _admission;
+    private readonly EdgeLease _lease;
     private readonly DeviceSessionRegistry _registry;
     private readonly EdgeIdentity _identity;
     private readonly EdgeOptions _options;
@@ -33,6 +34,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
     public DeviceConnectionHandler(
         IGrainFactory grains,
         DeviceAdmission admission,
+        EdgeLease lease,
         DeviceSessionRegistry registry,
         EdgeIdentity identity,
         IOptions<EdgeOptions> options,
@@ -42,6 +44,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
     {
         _grains = grains;
         _admission = admission;
+        _lease = lease;
         _registry = registry;
         _identity = identity;
         _options = options.Value;
@@ -140,6 +143,8 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
         DeviceConnectResult result;
         try
         {
+            // Admit devices only once this edge holds a lease: silos declare edges without one lost.
+            await _lease.Leased.WaitAsync(_options.HelloTimeout, _time);
             result = await _grains.GetGrain<IDeviceGrain>(hello.DeviceId)
                 .Connect(new DeviceConnectRequest(nonce, proof, _identity.Reference, info));
         }

@@ -8,7 +8,9 @@ namespace OrleansRelay.Edge.Connections;
 
 /// <summary>
 /// Keeps this edge's lease in the cluster's edge registry: renewed every <see cref="EdgeOptions.LeaseInterval"/> for
-/// three intervals, dropped on shutdown. Device grains that lost their session ask the leased edges for it.
+/// three intervals, dropped on shutdown. Device grains that lost their session ask the leased edges for it, and silos
+/// declare an edge whose lease ran out lost (relays for its devices then answer 503 at once). Devices are admitted
+/// only once the first lease is held (<see cref="Leased"/>), so no grain ever sees a session of an unleased edge.
 /// </summary>
 internal sealed partial class EdgeLease : BackgroundService
 {
@@ -17,6 +19,7 @@ internal sealed partial class EdgeLease : BackgroundService
     private readonly EdgeOptions _options;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<EdgeLease> _logger;
+    private readonly TaskCompletionSource _leased = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public EdgeLease(IGrainFactory grains, EdgeIdentity identity, IOptions<EdgeOptions> options, IHostApplicationLifetime lifetime, ILogger<EdgeLease> logger)
     {
@@ -30,6 +33,9 @@ internal sealed partial class EdgeLease : BackgroundService
         // among them), so grains stop asking this edge at once rather than when the lease runs out.
         lifetime.ApplicationStopping.Register(RemoveLease);
     }
+
+    /// <summary>Completes when this edge first holds a lease.</summary>
+    public Task Leased => _leased.Task;
 
     private void RemoveLease()
     {
@@ -67,6 +73,7 @@ internal sealed partial class EdgeLease : BackgroundService
             try
             {
                 await registry.Renew(_identity.Reference, _options.LeaseInterval * 3);
+                _leased.TrySetResult();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

@@ -40,7 +40,8 @@ public static class EdgeHostingExtensions
         services.TryAddSingleton<EdgeEndpoints>();
         services.AddSingleton<SessionRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionRefresher>());
-        services.AddHostedService<EdgeLease>();
+        services.AddSingleton<EdgeLease>();
+        services.AddHostedService(sp => sp.GetRequiredService<EdgeLease>());
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics

@@ -38,8 +38,11 @@ public sealed record EdgeOptions
     /// <summary>On shutdown, how long requests in flight may take to finish before device sockets are closed.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How often the edge renews its lease in the cluster's edge registry (the lease lasts three intervals).</summary>
-    public TimeSpan LeaseInterval { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>
+    /// How often the edge renews its lease in the cluster's edge registry. The lease lasts three intervals; when it
+    /// runs out (the edge died), silos answer 503 for its devices within about half a second.
+    /// </summary>
+    public TimeSpan LeaseInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How often re-announcement is retried after a cluster change while any re-announcement fails.</summary>
     public TimeSpan FastRefreshInterval { get; init; } = TimeSpan.FromSeconds(1);

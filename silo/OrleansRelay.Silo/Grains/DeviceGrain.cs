@@ -4,6 +4,7 @@ using Orleans.Runtime;
 using OrleansRelay.Contracts.Grains;
 using OrleansRelay.Contracts.Model;
 using OrleansRelay.Silo.Caching;
+using OrleansRelay.Silo.Edges;
 using OrleansRelay.Silo.Hosting;
 using OrleansRelay.Wire;
 using OrleansRelay.Wire.Handshake;
@@ -23,7 +24,14 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceGrain> _logger;
     private readonly CachingRelay _relay;
+    private readonly EdgeLivenessMonitor _edges;
     private static readonly TimeSpan LocateTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// While a device is connected its grain is kept from idle collection for this long, renewed by every connect and
+    /// re-announcement (edges re-announce every minute by default), so a quiet device never pays a re-activation.
+    /// </summary>
+    private static readonly TimeSpan KeepAliveWhileConnected = TimeSpan.FromMinutes(10);
 
     private DeviceSession? _session;
     private long _lastEpoch;
@@ -34,9 +42,11 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         TimeProvider time,
         IOptions<CacheOptions> cacheOptions,
         CacheMetrics cacheMetrics,
+        EdgeLivenessMonitor edges,
         ILogger<DeviceGrain> logger)
     {
         _registration = registration;
+        _edges = edges;
         _time = time;
         _logger = logger;
         _relay = new CachingRelay(cacheOptions.Value, time, cacheMetrics);
@@ -138,6 +148,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             TellEdgeToClose(previous, SessionCloseReason.Replaced);
         }
 
+        DelayDeactivation(KeepAliveWhileConnected);
         Log.Connected(_logger, DeviceId, epoch, request.Edge.EdgeId);
         return ValueTask.FromResult(new DeviceConnectResult(true, epoch, null, null));
     }
@@ -172,6 +183,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             _session = current with { Edge = session.Edge };
         }
 
+        DelayDeactivation(KeepAliveWhileConnected);
         return ValueTask.FromResult(true);
     }
 
@@ -263,9 +275,23 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             return RelayResponse.Failure(RelayError.DeviceOffline, "The device is offline.");
         }
 
+        if (_edges.IsLost(session.Edge.EdgeId, session.ConnectedAt))
+        {
+            return EdgeLost(session);
+        }
+
         try
         {
-            var response = await session.Edge.Observer.Forward(DeviceId, session.Epoch, request);
+            var forward = session.Edge.Observer.Forward(DeviceId, session.Epoch, request);
+            var lost = _edges.WhenLost(session.Edge.EdgeId);
+            if (await Task.WhenAny(forward, lost) == lost)
+            {
+                // The edge died with this request on it: answer now rather than after Orleans' response timeout.
+                _ = forward.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+                return EdgeLost(session);
+            }
+
+            var response = await forward;
             if (response.Error == RelayError.DeviceOffline)
             {
                 // The edge no longer holds this session (the socket closed and its disconnect is still on the way).
@@ -281,6 +307,13 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             return RelayResponse.Failure(RelayError.DeviceOffline, "The edge holding the device's connection is unreachable.");
         }
     }
+
+    /// <summary>
+    /// The session's edge lost its lease. The session is kept (a falsely declared edge that renews again serves its
+    /// devices at once); the device reconnecting elsewhere replaces it.
+    /// </summary>
+    private static RelayResponse EdgeLost(DeviceSession session) =>
+        RelayResponse.Failure(RelayError.DeviceOffline, $"The edge holding the device's connection ({session.Edge.EdgeId}) was lost; the device will reconnect.");
 
     /// <summary>The failures by which Orleans reports that an edge (or the silo on the way to it) cannot be reached.</summary>
     private static bool IsEdgeUnreachable(Exception ex) =>
@@ -307,6 +340,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             {
                 _session = new DeviceSession(held.Epoch, found.Edge, held.ConnectedAt, _session?.InfoJson);
                 _lastEpoch = Math.Max(_lastEpoch, held.Epoch);
+                DelayDeactivation(KeepAliveWhileConnected);
                 Log.Located(_logger, DeviceId, held.Epoch, found.Edge.EdgeId);
             }
         }

@@ -43,16 +43,10 @@ public static class RelaySiloBuilderExtensions
 
         silo.Configure<ClusterMembershipOptions>(o =>
         {
-            if (cluster.ProbeTimeout is { } probeTimeout)
-            {
-                o.ProbeTimeout = probeTimeout;
-            }
-
-            if (cluster.MissedProbesLimit is { } missed)
-            {
-                o.NumMissedProbesLimit = missed;
-            }
+            o.ProbeTimeout = cluster.ProbeTimeout;
+            o.NumMissedProbesLimit = cluster.MissedProbesLimit;
         });
+        silo.Configure<GrainDirectoryOptions>(o => o.RangeLeaseDuration = cluster.DirectoryRangeLease);
         if (cluster.Mode != ClusterMode.Embedded)
         {
             // With the default directory, a dead silo also takes down activations on the survivors whose directory
@@ -95,6 +89,7 @@ public static class RelaySiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<CacheMetrics>();
+        silo.Services.TryAddSingleton<Edges.EdgeLivenessMonitor>();
         silo.Services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.SectionName);
         return silo;
     }

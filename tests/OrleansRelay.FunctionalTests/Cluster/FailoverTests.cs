@@ -34,6 +34,7 @@ public sealed class FailoverTests
             Assert.All(await RelayAllAsync(edge), status => Assert.Equal(HttpStatusCode.OK, status));
 
             var killed = Stopwatch.StartNew();
+            TestContext.Current.TestOutputHelper?.WriteLine($"Killing silo on port {siloA.SiloPort} at {DateTimeOffset.UtcNow:HH:mm:ss.fff}");
             siloA.Kill();
             var last = Array.Empty<HttpStatusCode>();
             await Eventually.TrueAsync(

@@ -43,20 +43,22 @@ internal sealed class SiloProcess : IAsyncDisposable
             $"--Cluster:SiloPort={siloPort.ToString(CultureInfo.InvariantCulture)}",
             $"--Cluster:GatewayPort={FreePort.Next().ToString(CultureInfo.InvariantCulture)}",
             $"--Silo:HttpPort={httpPort.ToString(CultureInfo.InvariantCulture)}",
-            // Faster failure detection than Orleans' defaults (what docs/operations.md recommends for small clusters).
-            "--Cluster:ProbeTimeout=00:00:02",
-            "--Cluster:MissedProbesLimit=2",
             "--Storage:Provider=MySql",
             $"--ConnectionStrings:MySql={mySqlConnectionString}",
             "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Orleans.Runtime.MembershipService=Information",
+            "--Logging:LogLevel:OrleansRelay=Information",
         })
         {
             start.ArgumentList.Add(argument);
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the silo process.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        // Each silo's console goes to a file beside the test binaries, for diagnosing failovers after the fact.
+        var logDirectory = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "silo-logs"));
+        var log = TextWriter.Synchronized(new StreamWriter(Path.Combine(logDirectory.FullName, $"silo-{siloPort}.log")) { AutoFlush = true });
+        process.OutputDataReceived += (_, e) => WriteLine(log, e.Data);
+        process.ErrorDataReceived += (_, e) => WriteLine(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var silo = new SiloProcess(process, siloPort, httpPort);
@@ -81,6 +83,14 @@ internal sealed class SiloProcess : IAsyncDisposable
             $"silo process on port {siloPort} to start",
             TimeSpan.FromSeconds(60));
         return silo;
+    }
+
+    private static void WriteLine(TextWriter log, string? line)
+    {
+        if (line is not null)
+        {
+            log.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {line}");
+        }
     }
 
     /// <summary>kill -9: no goodbye to the cluster.</summary>
