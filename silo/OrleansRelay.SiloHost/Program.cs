@@ -11,6 +11,12 @@ var logger = loggers.CreateLogger("OrleansRelay.SiloHost");
 if (args.Contains("schema"))
 {
     // `orleansrelay-silo schema`: apply the MySQL schema (idempotent) and exit.
+    if (storage.Provider != StorageProvider.MySql)
+    {
+        logger.LogError("`schema` applies the MySQL schema, but Storage:Provider is {Provider}; set Storage:Provider=MySql and ConnectionStrings:MySql", storage.Provider);
+        return 2;
+    }
+
     await SchemaSetup.EnsureAsync(storage with { ApplySchema = true }, logger, TimeSpan.FromSeconds(30), CancellationToken.None);
     return 0;
 }

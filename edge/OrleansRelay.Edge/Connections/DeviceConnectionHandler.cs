@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRelay.Contracts.Grains;
@@ -24,6 +25,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
     private readonly IGrainFactory _grains;
     private readonly DeviceAdmission _admission;
     private readonly EdgeLease _lease;
+    private readonly CancellationToken _stopping;
     private readonly DeviceSessionRegistry _registry;
     private readonly EdgeIdentity _identity;
     private readonly EdgeOptions _options;
@@ -35,6 +37,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
         IGrainFactory grains,
         DeviceAdmission admission,
         EdgeLease lease,
+        IHostApplicationLifetime lifetime,
         DeviceSessionRegistry registry,
         EdgeIdentity identity,
         IOptions<EdgeOptions> options,
@@ -45,6 +48,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
         _grains = grains;
         _admission = admission;
         _lease = lease;
+        _stopping = lifetime.ApplicationStopping;
         _registry = registry;
         _identity = identity;
         _options = options.Value;
@@ -59,6 +63,14 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
         var writer = sender.RunAsync(context.ConnectionClosed);
         try
         {
+            if (_stopping.IsCancellationRequested)
+            {
+                // Shutting down: devices told to move must not come back here.
+                _metrics.Handshake("shutdown");
+                Reject(sender, CloseCodes.Shutdown, "The edge is shutting down; connect to another edge.", retryAfterSeconds: 1);
+                return;
+            }
+
             if (!_admission.TryAdmit(out var retryAfter))
             {
                 // Refused before any work: no nonce, no grain call. The daemon waits at least this long.

@@ -19,6 +19,7 @@ internal sealed partial class EdgeLease : BackgroundService
     private readonly EdgeOptions _options;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<EdgeLease> _logger;
+    private volatile bool _removed;
     private readonly TaskCompletionSource _leased = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public EdgeLease(IGrainFactory grains, EdgeIdentity identity, IOptions<EdgeOptions> options, IHostApplicationLifetime lifetime, ILogger<EdgeLease> logger)
@@ -28,17 +29,19 @@ internal sealed partial class EdgeLease : BackgroundService
         _options = options.Value;
         _lifetime = lifetime;
         _logger = logger;
-
-        // Give the lease back while the cluster client still runs (hosted services stop after this, the client
-        // among them), so grains stop asking this edge at once rather than when the lease runs out.
-        lifetime.ApplicationStopping.Register(RemoveLease);
     }
 
     /// <summary>Completes when this edge first holds a lease.</summary>
     public Task Leased => _leased.Task;
 
-    private void RemoveLease()
+    /// <summary>
+    /// Gives the lease back, so silos declare this edge gone at once rather than when the lease runs out. Called on
+    /// shutdown once in-flight requests have drained (silos fail requests of an edge without a lease), while the
+    /// cluster client still runs.
+    /// </summary>
+    public void Remove()
     {
+        _removed = true;
         try
         {
             _grains.GetGrain<IEdgeRegistryGrain>(IEdgeRegistryGrain.Key).Remove(_identity.EdgeId).AsTask().Wait(TimeSpan.FromSeconds(1));
@@ -70,6 +73,11 @@ internal sealed partial class EdgeLease : BackgroundService
         using var timer = new PeriodicTimer(_options.LeaseInterval);
         do
         {
+            if (_removed)
+            {
+                return;
+            }
+
             try
             {
                 await registry.Renew(_identity.Reference, _options.LeaseInterval * 3);

@@ -18,6 +18,7 @@ internal sealed partial class SessionRefresher : BackgroundService
 {
     private readonly DeviceSessionRegistry _registry;
     private readonly EdgeIdentity _identity;
+    private readonly EdgeLease _lease;
     private readonly IGrainFactory _grains;
     private readonly EdgeOptions _options;
     private readonly TimeProvider _time;
@@ -27,6 +28,7 @@ internal sealed partial class SessionRefresher : BackgroundService
     public SessionRefresher(
         DeviceSessionRegistry registry,
         EdgeIdentity identity,
+        EdgeLease lease,
         IGrainFactory grains,
         IOptions<EdgeOptions> options,
         TimeProvider time,
@@ -35,6 +37,7 @@ internal sealed partial class SessionRefresher : BackgroundService
     {
         _registry = registry;
         _identity = identity;
+        _lease = lease;
         _grains = grains;
         _options = options.Value;
         _time = time;
@@ -111,6 +114,7 @@ internal sealed partial class SessionRefresher : BackgroundService
         Log.ShuttingDown(_logger, sessions.Count);
         var drains = sessions.Select(c => c.DrainAsync(CloseCodes.Shutdown, "The edge is shutting down; reconnect.", _options.DrainTimeout));
         Task.WhenAll(drains).Wait(_options.DrainTimeout + TimeSpan.FromSeconds(1));
+        _lease.Remove();
     }
 
     private static partial class Log

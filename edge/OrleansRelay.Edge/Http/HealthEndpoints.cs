@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 using OrleansRelay.Edge.Connections;
 
 namespace OrleansRelay.Edge.Http;
@@ -13,8 +14,11 @@ internal static class HealthEndpoints
         routes.MapGet("/healthz", () => Results.Text("ok"));
 
         // Kestrel opens its ports only after the Orleans client (or embedded silo) has started, so serving at all
-        // means connected; the body says how many devices this edge holds.
-        routes.MapGet("/readyz", (DeviceSessionRegistry registry, EdgeIdentity identity) =>
-            Results.Text($"ready edge={identity.EdgeId} devices={registry.Count}"));
+        // means connected; the body says how many devices this edge holds. Once shutdown begins the edge answers 503,
+        // so load balancers stop sending clients and devices while it drains.
+        routes.MapGet("/readyz", (DeviceSessionRegistry registry, EdgeIdentity identity, IHostApplicationLifetime lifetime) =>
+            lifetime.ApplicationStopping.IsCancellationRequested
+                ? Results.Text($"stopping edge={identity.EdgeId} devices={registry.Count}", statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Text($"ready edge={identity.EdgeId} devices={registry.Count}"));
     }
 }

@@ -6,8 +6,11 @@ namespace OrleansRelay.Silo.Grains;
 /// <summary>Leases of the live edges; see <see cref="IEdgeRegistryGrain"/>.</summary>
 internal sealed class EdgeRegistryGrain : Grain, IEdgeRegistryGrain
 {
-    /// <summary>The shortest time this activation must have lived before its list is complete (edges may use longer leases).</summary>
-    private static readonly TimeSpan AssumedLease = TimeSpan.FromSeconds(10);
+    /// <summary>
+    /// The shortest time this activation must have lived before its list is complete: the edges' default lease. Edges
+    /// with longer leases extend it once they have renewed here.
+    /// </summary>
+    private static readonly TimeSpan AssumedLease = TimeSpan.FromSeconds(3);
 
     private readonly Dictionary<string, (EdgeRef Edge, DateTimeOffset Expires)> _edges = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;

@@ -1,4 +1,3 @@
-using System.Net.Http.Json;
 using System.Text.Json;
 using OrleansRelay.Edge.Hosting;
 using OrleansRelay.Silo.Hosting;
@@ -60,21 +59,9 @@ internal sealed class TestEdge : IAsyncDisposable
     }
 
     /// <summary>Provisions a device through the operator API and returns its secret.</summary>
-    public async Task<string> ProvisionAsync(string deviceId)
-    {
-        using var response = await Client.PostAsJsonAsync("/v1/admin/devices", new { deviceId, name = deviceId }, TestContext.Current.CancellationToken);
-        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        return json.RootElement.GetProperty("secret").GetString()!;
-    }
+    public Task<string> ProvisionAsync(string deviceId) => OperatorApi.ProvisionAsync(Client, deviceId);
 
-    public async Task<JsonElement> StatusAsync(string deviceId)
-    {
-        using var response = await Client.GetAsync($"/v1/admin/devices/{deviceId}", TestContext.Current.CancellationToken);
-        response.EnsureSuccessStatusCode();
-        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
-        return json.RootElement.Clone();
-    }
+    public Task<JsonElement> StatusAsync(string deviceId) => OperatorApi.StatusAsync(Client, deviceId);
 
     public async ValueTask DisposeAsync()
     {

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+
+namespace OrleansRelay.FunctionalTests.TestUtilities;
+
+/// <summary>
+/// One of the relay's real executables (built beside the tests) as a separate process, so a test can kill -9 it.
+/// Its console goes to <c>host-logs/&lt;name&gt;.log</c> beside the test binaries, for diagnosing failovers afterwards.
+/// </summary>
+internal sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private HostProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public int Pid => _process.Id;
+
+    /// <summary>Starts <paramref name="project"/>'s <paramref name="assembly"/> and waits for its <c>/healthz</c>.</summary>
+    public static async Task<HostProcess> StartAsync(string project, string assembly, string name, int healthPort, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Executable(project, assembly));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {name}.");
+        var logDirectory = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "host-logs"));
+        var log = TextWriter.Synchronized(new StreamWriter(Path.Combine(logDirectory.FullName, $"{name}.log")) { AutoFlush = true });
+        process.OutputDataReceived += (_, e) => WriteLine(log, e.Data);
+        process.ErrorDataReceived += (_, e) => WriteLine(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var host = new HostProcess(process);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"{name} exited with {process.ExitCode}; see host-logs/{name}.log.");
+                }
+
+                try
+                {
+                    return (await http.GetAsync($"http://127.0.0.1:{healthPort}/healthz", TestContext.Current.CancellationToken)).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            $"{name} to answer /healthz on port {healthPort}",
+            TimeSpan.FromSeconds(60));
+        return host;
+    }
+
+    /// <summary>kill -9: no goodbye to anyone.</summary>
+    public void Kill()
+    {
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static void WriteLine(TextWriter log, string? line)
+    {
+        if (line is not null)
+        {
+            log.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss.fff} {line}");
+        }
+    }
+
+    private static string Executable(string project, string assembly)
+    {
+        // tests/OrleansRelay.FunctionalTests/bin/<Configuration>/net10.0 → <project>/bin/<Configuration>/net10.0/<assembly>.dll
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var configuration = testBin.Parent!.Name;
+        var root = testBin.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+        var dll = Path.Combine(root, project, "bin", configuration, testBin.Name, assembly + ".dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution first: {assembly} is missing.", dll);
+    }
+}
