@@ -32,12 +32,16 @@ internal sealed class TestSilo : IAsyncDisposable
 
     public static Task<TestSilo> StartAsync() => StartAsync(NewLocalCluster(), new RelayStorageOptions());
 
-    public static async Task<TestSilo> StartAsync(RelayClusterOptions cluster, RelayStorageOptions storage)
+    public static async Task<TestSilo> StartAsync(RelayClusterOptions cluster, RelayStorageOptions storage, Action<ISiloBuilder>? configure = null)
     {
         await SchemaSetup.EnsureAsync(storage, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
-        builder.UseOrleans(silo => silo.AddRelaySilo(cluster, storage));
+        builder.UseOrleans(silo =>
+        {
+            silo.AddRelaySilo(cluster, storage);
+            configure?.Invoke(silo);
+        });
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
         return new TestSilo(host, cluster, storage);
