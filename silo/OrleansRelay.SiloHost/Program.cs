@@ -1,4 +1,6 @@
 using OpenTelemetry.Metrics;
+using Orleans.Dashboard;
+using OrleansRelay.SiloHost;
 using OrleansRelay.Silo.Hosting;
 using OrleansRelay.Silo.Storage;
 
@@ -24,15 +26,25 @@ if (args.Contains("schema"))
 await SchemaSetup.EnsureAsync(storage, logger, TimeSpan.FromSeconds(60), CancellationToken.None);
 var httpPort = builder.Configuration.GetValue("Silo:HttpPort", 8080);
 builder.WebHost.UseUrls($"http://0.0.0.0:{httpPort}");
-builder.UseOrleans(silo => silo.AddRelaySilo(cluster, storage));
+builder.UseOrleans(silo =>
+{
+    silo.AddRelaySilo(cluster, storage);
+    silo.AddDashboard();
+});
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter(OrleansRelay.Silo.Caching.CacheMetrics.MeterName, "Microsoft.Orleans")
     .AddAspNetCoreInstrumentation()
     .AddRuntimeInstrumentation()
     .AddPrometheusExporter());
 var app = builder.Build();
+app.UseOperatorGate(builder.Configuration["Silo:AdminKey"], "/dashboard", "/metrics");
 app.MapPrometheusScrapingEndpoint("/metrics");
+app.MapOrleansDashboard(routePrefix: "/dashboard");
 app.MapGet("/healthz", () => Results.Text("ok"));
-app.MapGet("/readyz", () => Results.Text("ready"));
+
+// Ready once this silo is an active cluster member (joining, shutting down or declared dead: 503).
+app.MapGet("/readyz", (ISiloStatusOracle membership) => membership.CurrentStatus == SiloStatus.Active
+    ? Results.Text("ready")
+    : Results.Text($"not ready: {membership.CurrentStatus}", statusCode: StatusCodes.Status503ServiceUnavailable));
 await app.RunAsync();
 return 0;

@@ -1,44 +1,34 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRelay.Edge.Hosting;
+using OrleansRelay.Silo.Hosting;
 
 namespace OrleansRelay.Edge.Http;
 
 /// <summary>Admits a request only with the operator key in <c>X-Admin-Key</c>; anything else is 401 with the standard body.</summary>
 internal sealed partial class AdminKeyFilter : IEndpointFilter
 {
-    public const string HeaderName = "X-Admin-Key";
+    public const string HeaderName = OperatorKey.HeaderName;
 
-    private readonly byte[] _expectedHash;
+    private readonly OperatorKey? _key;
     private readonly ILogger<AdminKeyFilter> _logger;
 
     public AdminKeyFilter(IOptions<EdgeOptions> options, ILogger<AdminKeyFilter> logger)
     {
-        _expectedHash = SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.AdminKey ?? string.Empty));
+        // The options validator refuses to start without a key; null only keeps a misconfigured host closed.
+        _key = string.IsNullOrEmpty(options.Value.AdminKey) ? null : new OperatorKey(options.Value.AdminKey);
         _logger = logger;
     }
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         IsAuthorized(context.HttpContext) ? await next(context) : RelayErrors.Json(StatusCodes.Status401Unauthorized, "Unauthorized");
 
-    /// <summary>
-    /// Whether the request carries the admin key, in <c>X-Admin-Key</c> or (for scrapers that can only send that)
-    /// as <c>Authorization: Bearer</c>. Logs refusals.
-    /// </summary>
+    /// <summary>Whether the request carries the admin key (see <see cref="OperatorKey.Presented"/>). Logs refusals.</summary>
     public bool IsAuthorized(HttpContext http)
     {
-        var presented = http.Request.Headers[HeaderName].ToString();
-        if (presented.Length == 0 && http.Request.Headers.Authorization.ToString() is { } authorization
-            && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            presented = authorization["Bearer ".Length..].Trim();
-        }
-
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        if (presented.Length > 0 && CryptographicOperations.FixedTimeEquals(hash, _expectedHash))
+        var presented = OperatorKey.Presented(http.Request.Headers[HeaderName], http.Request.Headers.Authorization);
+        if (_key is not null && _key.Matches(presented))
         {
             return true;
         }
