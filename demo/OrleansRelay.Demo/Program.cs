@@ -4,6 +4,15 @@ const string ServicePortArgument = "--Demo:ServicePort=";
 var deviceServicePort = args.FirstOrDefault(a => a.StartsWith(ServicePortArgument, StringComparison.Ordinal)) is { } portArgument
     ? int.Parse(portArgument[ServicePortArgument.Length..], System.Globalization.CultureInfo.InvariantCulture)
     : 5090;
+if (args.FirstOrDefault() == "device-service")
+{
+    // Only the demo device's REST service (scripts/cluster-local.sh runs real daemons in front of it).
+    var service = DemoDeviceService.Build(System.Net.IPAddress.Loopback, deviceServicePort);
+    Console.WriteLine($"Demo device service on http://127.0.0.1:{deviceServicePort}");
+    await service.RunAsync();
+    return 0;
+}
+
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
