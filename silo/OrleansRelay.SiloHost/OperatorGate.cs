@@ -42,10 +42,10 @@ internal static partial class OperatorGate
 
     private static partial class Log
     {
-        [LoggerMessage(4000, LogLevel.Warning, "Silo:AdminKey is not set: {Paths} stay closed (401) until it is")]
+        [LoggerMessage(5000, LogLevel.Warning, "Silo:AdminKey is not set: {Paths} stay closed (401) until it is")]
         public static partial void NoKey(ILogger logger, string paths);
 
-        [LoggerMessage(4001, LogLevel.Warning, "Unauthorized request for {Path} from {RemoteIp} (key presented: {KeyPresented})")]
+        [LoggerMessage(5001, LogLevel.Warning, "Unauthorized request for {Path} from {RemoteIp} (key presented: {KeyPresented})")]
         public static partial void Unauthorized(ILogger logger, PathString path, string? remoteIp, bool keyPresented);
     }
 }
