@@ -16,21 +16,39 @@ public sealed partial class DeviceDaemon : IDisposable
     private readonly DeviceOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceDaemon> _logger;
-    private readonly LocalForwarder _local;
+    private readonly IHttpRequestHandler _handler;
+    private readonly LocalForwarder? _ownedForwarder;
     private readonly ReconnectBackoff _backoff;
     private readonly PendingInvalidations _pendingInvalidations = new();
     private RelaySession? _session;
     private long _sessions;
 
-    /// <summary>Creates the daemon.</summary>
+    /// <summary>Creates the daemon, forwarding requests to the REST service at <see cref="DeviceOptions.LocalService"/>.</summary>
     public DeviceDaemon(DeviceOptions options, ILoggerFactory loggers, TimeProvider? time = null)
+        : this(options, null, loggers, time)
+    {
+    }
+
+    /// <summary>
+    /// Creates the daemon for a .NET device application that answers requests in-process through <paramref name="handler"/>
+    /// (null: forward to <see cref="DeviceOptions.LocalService"/>). The caller keeps ownership of the handler.
+    /// </summary>
+    public DeviceDaemon(DeviceOptions options, IHttpRequestHandler? handler, ILoggerFactory loggers, TimeProvider? time = null)
     {
         _options = options;
         _time = time ?? TimeProvider.System;
         _logger = loggers.CreateLogger<DeviceDaemon>();
-        _local = new LocalForwarder(options.LocalService, options.MaxConcurrency, options.ConnectTimeout);
+        if (handler is null)
+        {
+            _ownedForwarder = new LocalForwarder(options.LocalService, options.MaxConcurrency, options.ConnectTimeout);
+        }
+
+        _handler = handler ?? _ownedForwarder!;
         _backoff = new ReconnectBackoff(options.InitialBackoff, options.MaxBackoff);
     }
+
+    /// <summary>What answers the device's API: the local forwarder or the application's handler. The LAN listener uses it too.</summary>
+    public IHttpRequestHandler Handler => _handler;
 
     /// <summary>Number of sessions the edge has accepted so far (for tests and status).</summary>
     public long AcceptedSessions => Interlocked.Read(ref _sessions);
@@ -127,7 +145,7 @@ public sealed partial class DeviceDaemon : IDisposable
             Log.Connected(_logger, server.ToString(), accept.Epoch);
             SessionAccepted?.Invoke(accept);
 
-            var session = new RelaySession(link.Input, link.Sender, accept, _local, _options, _time, _logger);
+            var session = new RelaySession(link.Input, link.Sender, accept, _handler, _options, _time, _logger);
             var run = session.RunAsync(stopping);
             Volatile.Write(ref _session, session);
             FlushInvalidations();
@@ -170,7 +188,7 @@ public sealed partial class DeviceDaemon : IDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             timeout.CancelAfter(_options.ConnectTimeout);
-            return await _local.ReadInfoAsync(_options.InfoPath, timeout.Token);
+            return await DeviceInfoReader.ReadAsync(_handler, _options.InfoPath, timeout.Token);
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or OperationCanceledException && !stopping.IsCancellationRequested)
         {
@@ -180,7 +198,7 @@ public sealed partial class DeviceDaemon : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _local.Dispose();
+    public void Dispose() => _ownedForwarder?.Dispose();
 
     private static partial class Log
     {

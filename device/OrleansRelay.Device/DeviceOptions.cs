@@ -12,8 +12,8 @@ public sealed record DeviceOptions
     /// <summary>The device secret issued at provisioning.</summary>
     public required string Secret { get; init; }
 
-    /// <summary>Base URL of the device's own REST service.</summary>
-    public required Uri LocalService { get; init; }
+    /// <summary>Base URL of the device's own REST service (unused when the application answers in-process).</summary>
+    public Uri LocalService { get; init; } = new("http://127.0.0.1:8080");
 
     /// <summary>Path of the device info document on the local service.</summary>
     public string InfoPath { get; init; } = "/device";

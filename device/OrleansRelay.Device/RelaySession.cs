@@ -18,7 +18,7 @@ internal sealed partial class RelaySession
     private readonly PipeReader _input;
     private readonly FrameSender _sender;
     private readonly AcceptMessage _settings;
-    private readonly LocalForwarder _local;
+    private readonly IHttpRequestHandler _local;
     private readonly DeviceOptions _options;
     private readonly SemaphoreSlim _concurrency;
     private readonly ConnectionHeartbeat _heartbeat;
@@ -26,7 +26,7 @@ internal sealed partial class RelaySession
     private readonly ConcurrentDictionary<uint, ActiveRequest> _requests = new();
     private readonly CancellationTokenSource _closing = new();
 
-    public RelaySession(PipeReader input, FrameSender sender, AcceptMessage settings, LocalForwarder local, DeviceOptions options, TimeProvider time, ILogger logger)
+    public RelaySession(PipeReader input, FrameSender sender, AcceptMessage settings, IHttpRequestHandler local, DeviceOptions options, TimeProvider time, ILogger logger)
     {
         _input = input;
         _sender = sender;
