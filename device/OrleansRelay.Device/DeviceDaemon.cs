@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using OrleansRelay.Device.Tls;
 using OrleansRelay.Wire;
 using OrleansRelay.Wire.Handshake;
 using OrleansRelay.Wire.Messages;
@@ -56,6 +57,9 @@ public sealed partial class DeviceDaemon : IDisposable
     /// <summary>Why the last session ended (for status and diagnosis).</summary>
     public string? LastSessionEnd { get; private set; }
 
+    /// <summary>Why the last attempt to connect failed, in words (for status and diagnosis).</summary>
+    public string? LastConnectFailure { get; private set; }
+
     /// <summary>Signals each accepted session; tests and the demo wait on it.</summary>
     public event Action<AcceptMessage>? SessionAccepted;
 
@@ -101,11 +105,18 @@ public sealed partial class DeviceDaemon : IDisposable
             }
             catch (HandshakeRejectedException ex)
             {
+                LastConnectFailure = ex.Message;
                 Log.Rejected(_logger, server.ToString(), ex.Code, ex.Reason);
                 retryAfter = ex.RetryAfterSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : null;
             }
+            catch (EdgeTlsException ex)
+            {
+                LastConnectFailure = ex.Message;
+                Log.TlsFailed(_logger, server.ToString(), ex.Message);
+            }
             catch (Exception ex) when (ex is SocketException or IOException or ProtocolException or OperationCanceledException or ConnectionClosedException)
             {
+                LastConnectFailure = ex.Message;
                 Log.ConnectFailed(_logger, server.ToString(), ex.Message);
             }
 
@@ -135,7 +146,7 @@ public sealed partial class DeviceDaemon : IDisposable
         var info = await ReadInfoAsync(stopping);
         using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         connectTimeout.CancelAfter(_options.ConnectTimeout);
-        await using var link = await RelayLink.ConnectAsync(server, connectTimeout.Token);
+        await using var link = await RelayLink.ConnectAsync(server, _options.Tls, connectTimeout.Token);
         var writer = link.Sender.RunAsync(CancellationToken.None);
         try
         {
@@ -222,6 +233,9 @@ public sealed partial class DeviceDaemon : IDisposable
 
         [LoggerMessage(4007, LogLevel.Error, "The relay closed this session ({Code}): another instance with this device id is connected, or the credentials were revoked; waiting {Seconds} s before trying again")]
         public static partial void SessionTakenOver(ILogger logger, string code, double seconds);
+
+        [LoggerMessage(4008, LogLevel.Error, "TLS to edge {Server} failed: {Detail}")]
+        public static partial void TlsFailed(ILogger logger, string server, string detail);
 
         [LoggerMessage(4006, LogLevel.Information, "Daemon stopped")]
         public static partial void Stopped(ILogger logger);

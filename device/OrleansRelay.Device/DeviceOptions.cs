@@ -1,3 +1,5 @@
+using OrleansRelay.Device.Tls;
+
 namespace OrleansRelay.Device;
 
 /// <summary>What the daemon needs to run; filled from the command line.</summary>
@@ -32,4 +34,7 @@ public sealed record DeviceOptions
 
     /// <summary>Longest reconnect delay.</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>TLS to the edge; plain TCP when null (for deployments that terminate TLS at a load balancer).</summary>
+    public EdgeTlsOptions? Tls { get; init; }
 }
