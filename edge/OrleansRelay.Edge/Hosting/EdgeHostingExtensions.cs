@@ -57,6 +57,11 @@ public static class EdgeHostingExtensions
             kestrel.Listen(address, edge.HttpPort, listen => endpoints.Http = listen);
             kestrel.Listen(address, edge.DevicePort, listen =>
             {
+                if (edge.DeviceTls?.CertificatePath is not null)
+                {
+                    listen.UseHttps(DeviceTlsSetup.Create(edge.DeviceTls));
+                }
+
                 listen.UseConnectionHandler<DeviceConnectionHandler>();
                 endpoints.Device = listen;
             });
@@ -110,6 +115,7 @@ public static class EdgeHostingExtensions
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapAdmin();
+        app.MapFactory();
         app.MapRelay();
         return app;
     }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,12 +10,12 @@ internal sealed partial class AdminKeyFilter : IEndpointFilter
 {
     public const string HeaderName = "X-Admin-Key";
 
-    private readonly byte[] _expectedHash;
+    private readonly SharedKey _key;
     private readonly ILogger<AdminKeyFilter> _logger;
 
     public AdminKeyFilter(IOptions<EdgeOptions> options, ILogger<AdminKeyFilter> logger)
     {
-        _expectedHash = SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.AdminKey ?? string.Empty));
+        _key = new SharedKey(options.Value.AdminKey);
         _logger = logger;
     }
 
@@ -37,8 +35,7 @@ internal sealed partial class AdminKeyFilter : IEndpointFilter
             presented = authorization["Bearer ".Length..].Trim();
         }
 
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(presented));
-        if (presented.Length > 0 && CryptographicOperations.FixedTimeEquals(hash, _expectedHash))
+        if (_key.Matches(presented))
         {
             return true;
         }
