@@ -27,7 +27,6 @@ for dir in "$out"/*/; do
   flavour="$(basename "$dir")"
   binary="$dir/orleansrelay-device"
   size=$(du -b "$binary" | cut -f1)
-  total=$(du -sb "$dir" | cut -f1)
   rss="n/a (not runnable here)"
   if [[ "$flavour" == *x64* ]]; then
     id="footprint-$flavour"
@@ -41,5 +40,4 @@ for dir in "$out"/*/; do
     kill -TERM "$daemon"; wait "$daemon" || true
   fi
   echo "| $flavour | orleansrelay-device | $size | $(awk "BEGIN {printf \"%.1f\", $size/1048576}") | $rss |"
-  [[ "$total" != "$size" ]] && echo "| $flavour | whole directory | $total | $(awk "BEGIN {printf \"%.1f\", $total/1048576}") | |"
 done

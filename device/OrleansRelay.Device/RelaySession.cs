@@ -288,8 +288,7 @@ internal sealed partial class RelaySession
             return;
         }
 
-        var body = Encoding.UTF8.GetBytes(
-            $"{{\"error\":{status},\"message\":{System.Text.Json.JsonSerializer.Serialize(message, DeviceJsonContext.Default.String)}}}");
+        var body = Encoding.UTF8.GetBytes(ErrorBody.Json(status, message));
         var head = HttpHeadSerializer.WriteResponse(ErrorHead(status, body.Length));
         _sender.TrySend(OutboundFrame.CreateStream(FrameType.ResponseHead, streamId, StreamFlags.None, head));
         _sender.TrySend(OutboundFrame.CreateStream(FrameType.Data, streamId, StreamFlags.EndStream, body));

@@ -60,8 +60,7 @@ internal static class LanResponseWriter
     /// <summary>An error of the daemon itself (bad request, service down), as a small JSON body like the relay's.</summary>
     public static async Task WriteErrorAsync(Stream output, int status, string message, CancellationToken cancellationToken)
     {
-        var body = Encoding.UTF8.GetBytes(
-            $"{{\"error\":{status},\"message\":{System.Text.Json.JsonSerializer.Serialize(message, DeviceJsonContext.Default.String)}}}");
+        var body = Encoding.UTF8.GetBytes(ErrorBody.Json(status, message));
         var head = new HttpResponseHead(status, ReasonOf(status),
         [
             new("Content-Type", "application/json"),
