@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using OrleansRelay.Device.Tls;
 using OrleansRelay.Wire;
 using OrleansRelay.Wire.Handshake;
 using OrleansRelay.Wire.Messages;
@@ -16,27 +17,48 @@ public sealed partial class DeviceDaemon : IDisposable
     private readonly DeviceOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceDaemon> _logger;
-    private readonly LocalForwarder _local;
+    private readonly IHttpRequestHandler _handler;
+    private readonly LocalForwarder? _ownedForwarder;
     private readonly ReconnectBackoff _backoff;
     private readonly PendingInvalidations _pendingInvalidations = new();
     private RelaySession? _session;
     private long _sessions;
 
-    /// <summary>Creates the daemon.</summary>
+    /// <summary>Creates the daemon, forwarding requests to the REST service at <see cref="DeviceOptions.LocalService"/>.</summary>
     public DeviceDaemon(DeviceOptions options, ILoggerFactory loggers, TimeProvider? time = null)
+        : this(options, null, loggers, time)
+    {
+    }
+
+    /// <summary>
+    /// Creates the daemon for a .NET device application that answers requests in-process through <paramref name="handler"/>
+    /// (null: forward to <see cref="DeviceOptions.LocalService"/>). The caller keeps ownership of the handler.
+    /// </summary>
+    public DeviceDaemon(DeviceOptions options, IHttpRequestHandler? handler, ILoggerFactory loggers, TimeProvider? time = null)
     {
         _options = options;
         _time = time ?? TimeProvider.System;
         _logger = loggers.CreateLogger<DeviceDaemon>();
-        _local = new LocalForwarder(options.LocalService, options.MaxConcurrency, options.ConnectTimeout);
+        if (handler is null)
+        {
+            _ownedForwarder = new LocalForwarder(options.LocalService, options.MaxConcurrency, options.ConnectTimeout);
+        }
+
+        _handler = handler ?? _ownedForwarder!;
         _backoff = new ReconnectBackoff(options.InitialBackoff, options.MaxBackoff);
     }
+
+    /// <summary>What answers the device's API: the local forwarder or the application's handler. The LAN listener uses it too.</summary>
+    public IHttpRequestHandler Handler => _handler;
 
     /// <summary>Number of sessions the edge has accepted so far (for tests and status).</summary>
     public long AcceptedSessions => Interlocked.Read(ref _sessions);
 
     /// <summary>Why the last session ended (for status and diagnosis).</summary>
     public string? LastSessionEnd { get; private set; }
+
+    /// <summary>Why the last attempt to connect failed, in words (for status and diagnosis).</summary>
+    public string? LastConnectFailure { get; private set; }
 
     /// <summary>Signals each accepted session; tests and the demo wait on it.</summary>
     public event Action<AcceptMessage>? SessionAccepted;
@@ -83,11 +105,18 @@ public sealed partial class DeviceDaemon : IDisposable
             }
             catch (HandshakeRejectedException ex)
             {
+                LastConnectFailure = ex.Message;
                 Log.Rejected(_logger, server.ToString(), ex.Code, ex.Reason);
                 retryAfter = ex.RetryAfterSeconds is int seconds ? TimeSpan.FromSeconds(seconds) : null;
             }
+            catch (EdgeTlsException ex)
+            {
+                LastConnectFailure = ex.Message;
+                Log.TlsFailed(_logger, server.ToString(), ex.Message);
+            }
             catch (Exception ex) when (ex is SocketException or IOException or ProtocolException or OperationCanceledException or ConnectionClosedException)
             {
+                LastConnectFailure = ex.Message;
                 Log.ConnectFailed(_logger, server.ToString(), ex.Message);
             }
 
@@ -117,7 +146,7 @@ public sealed partial class DeviceDaemon : IDisposable
         var info = await ReadInfoAsync(stopping);
         using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         connectTimeout.CancelAfter(_options.ConnectTimeout);
-        await using var link = await RelayLink.ConnectAsync(server, connectTimeout.Token);
+        await using var link = await RelayLink.ConnectAsync(server, _options.Tls, connectTimeout.Token);
         var writer = link.Sender.RunAsync(CancellationToken.None);
         try
         {
@@ -127,7 +156,7 @@ public sealed partial class DeviceDaemon : IDisposable
             Log.Connected(_logger, server.ToString(), accept.Epoch);
             SessionAccepted?.Invoke(accept);
 
-            var session = new RelaySession(link.Input, link.Sender, accept, _local, _options, _time, _logger);
+            var session = new RelaySession(link.Input, link.Sender, accept, _handler, _options, _time, _logger);
             var run = session.RunAsync(stopping);
             Volatile.Write(ref _session, session);
             FlushInvalidations();
@@ -170,7 +199,7 @@ public sealed partial class DeviceDaemon : IDisposable
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             timeout.CancelAfter(_options.ConnectTimeout);
-            return await _local.ReadInfoAsync(_options.InfoPath, timeout.Token);
+            return await DeviceInfoReader.ReadAsync(_handler, _options.InfoPath, timeout.Token);
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or OperationCanceledException && !stopping.IsCancellationRequested)
         {
@@ -180,7 +209,7 @@ public sealed partial class DeviceDaemon : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _local.Dispose();
+    public void Dispose() => _ownedForwarder?.Dispose();
 
     private static partial class Log
     {
@@ -204,6 +233,9 @@ public sealed partial class DeviceDaemon : IDisposable
 
         [LoggerMessage(4007, LogLevel.Error, "The relay closed this session ({Code}): another instance with this device id is connected, or the credentials were revoked; waiting {Seconds} s before trying again")]
         public static partial void SessionTakenOver(ILogger logger, string code, double seconds);
+
+        [LoggerMessage(4008, LogLevel.Error, "TLS to edge {Server} failed: {Detail}")]
+        public static partial void TlsFailed(ILogger logger, string server, string detail);
 
         [LoggerMessage(4006, LogLevel.Information, "Daemon stopped")]
         public static partial void Stopped(ILogger logger);

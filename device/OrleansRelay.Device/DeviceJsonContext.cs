@@ -4,4 +4,6 @@ namespace OrleansRelay.Device;
 
 /// <summary>Source-generated JSON metadata for what the daemon writes itself.</summary>
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(Provisioning.DeviceIdentity))]
+[JsonSerializable(typeof(Provisioning.FactoryRegistration))]
 internal sealed partial class DeviceJsonContext : JsonSerializerContext;

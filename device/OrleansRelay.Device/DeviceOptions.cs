@@ -1,3 +1,5 @@
+using OrleansRelay.Device.Tls;
+
 namespace OrleansRelay.Device;
 
 /// <summary>What the daemon needs to run; filled from the command line.</summary>
@@ -12,8 +14,8 @@ public sealed record DeviceOptions
     /// <summary>The device secret issued at provisioning.</summary>
     public required string Secret { get; init; }
 
-    /// <summary>Base URL of the device's own REST service.</summary>
-    public required Uri LocalService { get; init; }
+    /// <summary>Base URL of the device's own REST service (unused when the application answers in-process).</summary>
+    public Uri LocalService { get; init; } = new("http://127.0.0.1:8080");
 
     /// <summary>Path of the device info document on the local service.</summary>
     public string InfoPath { get; init; } = "/device";
@@ -32,4 +34,7 @@ public sealed record DeviceOptions
 
     /// <summary>Longest reconnect delay.</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>TLS to the edge; plain TCP when null (for deployments that terminate TLS at a load balancer).</summary>
+    public EdgeTlsOptions? Tls { get; init; }
 }

@@ -113,8 +113,7 @@ public sealed partial class LocalControlServer : IAsyncDisposable
         return (202, $"{{\"queued\":{message.Paths.Length}}}");
     }
 
-    private static string Error(int status, string message) =>
-        $"{{\"error\":{status},\"message\":{JsonSerializer.Serialize(message, DeviceJsonContext.Default.String)}}}";
+    private static string Error(int status, string message) => ErrorBody.Json(status, message);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

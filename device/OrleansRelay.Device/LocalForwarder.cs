@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using OrleansRelay.Wire;
 
 namespace OrleansRelay.Device;
@@ -8,7 +7,7 @@ namespace OrleansRelay.Device;
 /// The daemon's HTTP client for the device's own REST service: one pooled keep-alive handler with proxy, redirects,
 /// decompression and cookies off, so requests reach the service exactly as relayed.
 /// </summary>
-public sealed class LocalForwarder : IDisposable
+public sealed class LocalForwarder : IHttpRequestHandler, IDisposable
 {
     /// <summary>Request header by which clients send a device-level token; the service receives it as <c>Authorization</c>.</summary>
     public const string DeviceAuthorizationHeader = "X-Device-Authorization";
@@ -35,17 +34,6 @@ public sealed class LocalForwarder : IDisposable
             ConnectTimeout = connectTimeout,
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
         });
-    }
-
-    /// <summary>Reads the device info document (<c>GET /device</c>).</summary>
-    public async Task<JsonElement> ReadInfoAsync(string path, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseUri, path));
-        using var response = await _invoker.SendAsync(request, cancellationToken);
-        response.EnsureSuccessStatusCode();
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        using var document = await JsonDocument.ParseAsync(body, cancellationToken: cancellationToken);
-        return document.RootElement.Clone();
     }
 
     /// <summary>Sends a relayed request; returns as soon as the response head has arrived (the body streams).</summary>

@@ -1,3 +1,3 @@
-using OrleansRelay.Device;
+using OrleansRelay.Device.Cli;
 
 return await DeviceCommand.Create().Parse(args).InvokeAsync();

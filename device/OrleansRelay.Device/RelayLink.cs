@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using System.Net.Sockets;
 using System.Text.Json;
+using OrleansRelay.Device.Tls;
 using OrleansRelay.Wire;
 using OrleansRelay.Wire.Handshake;
 
@@ -13,12 +14,12 @@ internal sealed class RelayLink : IAsyncDisposable
     private const int MaxHandshakePayload = 64 * 1024;
 
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
 
-    private RelayLink(Socket socket)
+    private RelayLink(Socket socket, Stream stream)
     {
         _socket = socket;
-        _stream = new NetworkStream(socket, ownsSocket: true);
+        _stream = stream;
         Input = PipeReader.Create(_stream);
         Output = PipeWriter.Create(_stream);
         Sender = new FrameSender(Output);
@@ -32,8 +33,21 @@ internal sealed class RelayLink : IAsyncDisposable
 
     public System.Net.EndPoint? RemoteEndPoint => _socket.RemoteEndPoint;
 
-    /// <summary>Resolves <paramref name="server"/> now (DNS may have changed) and connects with Nagle off.</summary>
-    public static async Task<RelayLink> ConnectAsync(ServerAddress server, CancellationToken cancellationToken)
+    /// <summary>Resolves <paramref name="server"/> now (DNS may have changed), connects with Nagle off, and runs TLS when configured.</summary>
+    /// <exception cref="EdgeTlsException">TLS was configured and the handshake or the edge's certificate failed.</exception>
+    public static async Task<RelayLink> ConnectAsync(ServerAddress server, EdgeTlsOptions? tls, CancellationToken cancellationToken)
+    {
+        var socket = await ConnectSocketAsync(server, cancellationToken);
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        if (tls is not null)
+        {
+            stream = await EdgeTlsClient.AuthenticateAsync(stream, server.Host, tls, cancellationToken);
+        }
+
+        return new RelayLink(socket, stream);
+    }
+
+    private static async Task<Socket> ConnectSocketAsync(ServerAddress server, CancellationToken cancellationToken)
     {
         var addresses = await System.Net.Dns.GetHostAddressesAsync(server.Host, cancellationToken);
         if (addresses.Length == 0)
@@ -48,7 +62,7 @@ internal sealed class RelayLink : IAsyncDisposable
             try
             {
                 await socket.ConnectAsync(address, server.Port, cancellationToken);
-                return new RelayLink(socket);
+                return socket;
             }
             catch (SocketException ex)
             {

@@ -18,7 +18,7 @@ internal sealed partial class RelaySession
     private readonly PipeReader _input;
     private readonly FrameSender _sender;
     private readonly AcceptMessage _settings;
-    private readonly LocalForwarder _local;
+    private readonly IHttpRequestHandler _local;
     private readonly DeviceOptions _options;
     private readonly SemaphoreSlim _concurrency;
     private readonly ConnectionHeartbeat _heartbeat;
@@ -26,7 +26,7 @@ internal sealed partial class RelaySession
     private readonly ConcurrentDictionary<uint, ActiveRequest> _requests = new();
     private readonly CancellationTokenSource _closing = new();
 
-    public RelaySession(PipeReader input, FrameSender sender, AcceptMessage settings, LocalForwarder local, DeviceOptions options, TimeProvider time, ILogger logger)
+    public RelaySession(PipeReader input, FrameSender sender, AcceptMessage settings, IHttpRequestHandler local, DeviceOptions options, TimeProvider time, ILogger logger)
     {
         _input = input;
         _sender = sender;
@@ -288,8 +288,7 @@ internal sealed partial class RelaySession
             return;
         }
 
-        var body = Encoding.UTF8.GetBytes(
-            $"{{\"error\":{status},\"message\":{System.Text.Json.JsonSerializer.Serialize(message, DeviceJsonContext.Default.String)}}}");
+        var body = Encoding.UTF8.GetBytes(ErrorBody.Json(status, message));
         var head = HttpHeadSerializer.WriteResponse(ErrorHead(status, body.Length));
         _sender.TrySend(OutboundFrame.CreateStream(FrameType.ResponseHead, streamId, StreamFlags.None, head));
         _sender.TrySend(OutboundFrame.CreateStream(FrameType.Data, streamId, StreamFlags.EndStream, body));

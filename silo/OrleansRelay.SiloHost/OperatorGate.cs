@@ -11,8 +11,8 @@ internal static partial class OperatorGate
 {
     public static void UseOperatorGate(this WebApplication app, string? adminKey, params string[] prefixes)
     {
-        var key = string.IsNullOrEmpty(adminKey) ? null : new OperatorKey(adminKey);
-        if (key is null)
+        var key = new OperatorKey(adminKey);
+        if (!key.IsConfigured)
         {
             Log.NoKey(app.Logger, string.Join(", ", prefixes));
         }
@@ -26,7 +26,7 @@ internal static partial class OperatorGate
             }
 
             var presented = OperatorKey.Presented(context.Request.Headers[OperatorKey.HeaderName], context.Request.Headers.Authorization);
-            if (key is not null && key.Matches(presented))
+            if (key.Matches(presented))
             {
                 await next(context);
                 return;

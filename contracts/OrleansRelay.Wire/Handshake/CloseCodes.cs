@@ -15,6 +15,9 @@ public static class CloseCodes
     /// <summary>Reject: the hello could not be parsed or came too late.</summary>
     public const string MalformedHello = "malformed-hello";
 
+    /// <summary>Reject: the TLS client certificate names another device (its CN is not the hello's device id).</summary>
+    public const string CertificateMismatch = "certificate-mismatch";
+
     /// <summary>Reject: the cluster could not be reached; retry later.</summary>
     public const string Unavailable = "unavailable";
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -138,6 +139,16 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
         {
             _metrics.Handshake("unknown-device");
             Reject(sender, CloseCodes.UnknownDevice, "The device id is not well-formed.");
+            return null;
+        }
+
+        if (context.Features.Get<ITlsConnectionFeature>()?.ClientCertificate is { } certificate
+            && DeviceCertificates.DeviceIdOf(certificate) is var certifiedId && certifiedId != hello.DeviceId)
+        {
+            // Mutual TLS binds the connection to one device: a certificate for device A never claims device B.
+            Log.CertificateMismatch(_logger, hello.DeviceId, certifiedId ?? "(none)", certificate.Subject, context.RemoteEndPoint?.ToString());
+            _metrics.Handshake(CloseCodes.CertificateMismatch);
+            Reject(sender, CloseCodes.CertificateMismatch, $"The client certificate ({certificate.Subject}) is not for device '{hello.DeviceId}'.");
             return null;
         }
 
@@ -284,6 +295,9 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
 
         [LoggerMessage(2009, LogLevel.Debug, "Connection from {RemoteEndPoint} refused by admission control; retry after {RetryAfter} s")]
         public static partial void Throttled(ILogger logger, string? remoteEndPoint, int retryAfter);
+
+        [LoggerMessage(2010, LogLevel.Warning, "Device {DeviceId} from {RemoteEndPoint} rejected: its client certificate {Subject} is for device {CertifiedId}")]
+        public static partial void CertificateMismatch(ILogger logger, string deviceId, string certifiedId, string subject, string? remoteEndPoint);
 
         [LoggerMessage(2007, LogLevel.Debug, "Connection {ConnectionId} failed: {Detail}")]
         public static partial void ConnectionFailed(ILogger logger, string connectionId, string detail);

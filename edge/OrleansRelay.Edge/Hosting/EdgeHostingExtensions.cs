@@ -58,6 +58,11 @@ public static class EdgeHostingExtensions
             kestrel.Listen(address, edge.HttpPort, listen => endpoints.Http = listen);
             kestrel.Listen(address, edge.DevicePort, listen =>
             {
+                if (edge.DeviceTls?.CertificatePath is not null)
+                {
+                    listen.UseHttps(DeviceTlsSetup.Create(edge.DeviceTls));
+                }
+
                 listen.UseConnectionHandler<DeviceConnectionHandler>();
                 endpoints.Device = listen;
             });
@@ -111,6 +116,7 @@ public static class EdgeHostingExtensions
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapAdmin();
+        app.MapFactory();
         app.MapRelay();
         return app;
     }

@@ -20,6 +20,15 @@ public sealed record EdgeOptions
     /// <summary>Operator key for provisioning and, until accounts exist, the relay. Sent in the <c>X-Admin-Key</c> header.</summary>
     public string? AdminKey { get; init; }
 
+    /// <summary>
+    /// Factory key: lets a factory station register new devices at <c>POST /v1/factory/devices</c> (header
+    /// <c>X-Factory-Key</c>) without the operator key; it can neither rotate, read nor delete. Unset: no factory endpoint.
+    /// </summary>
+    public string? FactoryKey { get; init; }
+
+    /// <summary>TLS on the device port; plain TCP when unset.</summary>
+    public DeviceTlsOptions? DeviceTls { get; init; }
+
     /// <summary>This edge's id in logs and device status; defaults to host name plus a random suffix.</summary>
     public string? EdgeId { get; init; }
 

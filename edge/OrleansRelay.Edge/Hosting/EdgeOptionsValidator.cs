@@ -17,6 +17,27 @@ internal sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             failures.Add($"Edge:AdminKey must be set to a secret of at least {MinAdminKeyLength} characters (the relay is never left open).");
         }
 
+        if (options.FactoryKey is { } factoryKey && (factoryKey.Length < MinAdminKeyLength || factoryKey == options.AdminKey))
+        {
+            failures.Add($"Edge:FactoryKey must be at least {MinAdminKeyLength} characters and differ from Edge:AdminKey.");
+        }
+
+        if (options.DeviceTls is { } tls)
+        {
+            foreach (var (setting, path) in new[] { ("CertificatePath", tls.CertificatePath), ("KeyPath", tls.KeyPath), ("ClientCaPath", tls.ClientCaPath) })
+            {
+                if (path is not null && !File.Exists(path))
+                {
+                    failures.Add($"Edge:DeviceTls:{setting} '{path}' does not exist.");
+                }
+            }
+
+            if (tls.CertificatePath is null && (tls.KeyPath ?? tls.ClientCaPath) is not null)
+            {
+                failures.Add("Edge:DeviceTls:CertificatePath must be set when other Edge:DeviceTls settings are.");
+            }
+        }
+
         if (!System.Net.IPAddress.TryParse(options.BindAddress, out _))
         {
             failures.Add($"Edge:BindAddress '{options.BindAddress}' is not an IP address.");

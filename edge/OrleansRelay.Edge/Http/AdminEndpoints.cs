@@ -53,18 +53,8 @@ internal static class AdminEndpoints
     private static async Task<bool> IsRegisteredAsync(string deviceId, IGrainFactory grains) =>
         DeviceIds.IsValid(deviceId) && (await grains.GetGrain<IDeviceGrain>(deviceId).GetStatus()).Registered;
 
-    private static async Task<IResult> ProvisionAsync(ProvisionDeviceRequest? body, IGrainFactory grains)
-    {
-        if (body is null || !DeviceIds.IsValid(body.DeviceId))
-        {
-            return RelayErrors.Json(StatusCodes.Status400BadRequest, $"'deviceId' must be 1–{DeviceIds.MaxLength} characters of A–Z a–z 0–9 . _ : -");
-        }
-
-        var result = await grains.GetGrain<IDeviceGrain>(body.DeviceId).Provision(body.Name, rotateSecret: false);
-        return result.Created
-            ? Results.Json(new ProvisionedDevice(body.DeviceId, result.Secret!), AdminJsonContext.Default.ProvisionedDevice, statusCode: StatusCodes.Status201Created)
-            : RelayErrors.Json(StatusCodes.Status409Conflict, "The device is already provisioned; rotate its secret with POST /v1/admin/devices/{deviceId}/secret.");
-    }
+    private static Task<IResult> ProvisionAsync(ProvisionDeviceRequest? body, IGrainFactory grains) =>
+        DeviceRegistration.RegisterAsync(body, grains, "The device is already provisioned; rotate its secret with POST /v1/admin/devices/{deviceId}/secret.");
 
     private static async Task<IResult> RotateAsync(string deviceId, IGrainFactory grains)
     {

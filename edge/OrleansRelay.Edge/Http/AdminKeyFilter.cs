@@ -11,13 +11,13 @@ internal sealed partial class AdminKeyFilter : IEndpointFilter
 {
     public const string HeaderName = OperatorKey.HeaderName;
 
-    private readonly OperatorKey? _key;
+    private readonly OperatorKey _key;
     private readonly ILogger<AdminKeyFilter> _logger;
 
     public AdminKeyFilter(IOptions<EdgeOptions> options, ILogger<AdminKeyFilter> logger)
     {
-        // The options validator refuses to start without a key; null only keeps a misconfigured host closed.
-        _key = string.IsNullOrEmpty(options.Value.AdminKey) ? null : new OperatorKey(options.Value.AdminKey);
+        // The options validator refuses to start without a key; an unset key would match nothing.
+        _key = new OperatorKey(options.Value.AdminKey);
         _logger = logger;
     }
 
@@ -28,7 +28,7 @@ internal sealed partial class AdminKeyFilter : IEndpointFilter
     public bool IsAuthorized(HttpContext http)
     {
         var presented = OperatorKey.Presented(http.Request.Headers[HeaderName], http.Request.Headers.Authorization);
-        if (_key is not null && _key.Matches(presented))
+        if (_key.Matches(presented))
         {
             return true;
         }

@@ -6,20 +6,23 @@ namespace OrleansRelay.Silo.Hosting;
 /// <summary>
 /// The operator's secret key and how requests present it: <c>X-Admin-Key</c>, <c>Authorization: Bearer</c> (metric
 /// scrapers) or <c>Authorization: Basic</c> with the key as password (browsers, for the silo dashboard). Compared in
-/// constant time against a hash, so the key's length and content do not leak through timing.
+/// constant time against a hash, so the key's length and content do not leak through timing. An unset key matches
+/// nothing.
 /// </summary>
 public sealed class OperatorKey
 {
     /// <summary>The header that carries the key.</summary>
     public const string HeaderName = "X-Admin-Key";
 
-    private readonly byte[] _expectedHash;
+    private readonly byte[]? _expectedHash;
 
-    public OperatorKey(string key)
+    public OperatorKey(string? key)
     {
-        ArgumentException.ThrowIfNullOrEmpty(key);
-        _expectedHash = Hash(key);
+        _expectedHash = string.IsNullOrEmpty(key) ? null : Hash(key);
     }
+
+    /// <summary>Whether a key is set at all.</summary>
+    public bool IsConfigured => _expectedHash is not null;
 
     /// <summary>The key a request presents, or an empty string.</summary>
     public static string Presented(string? adminKeyHeader, string? authorization)
@@ -58,7 +61,7 @@ public sealed class OperatorKey
 
     /// <summary>Whether <paramref name="presented"/> is the key.</summary>
     public bool Matches(string presented) =>
-        presented.Length > 0 && CryptographicOperations.FixedTimeEquals(Hash(presented), _expectedHash);
+        _expectedHash is not null && presented.Length > 0 && CryptographicOperations.FixedTimeEquals(Hash(presented), _expectedHash);
 
     private static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using OrleansRelay.Device;
 
 namespace OrleansRelay.FunctionalTests.TestUtilities;
@@ -9,9 +10,9 @@ internal sealed class TestDaemon : IAsyncDisposable
     private readonly Task _run;
     private int _accepted;
 
-    private TestDaemon(DeviceOptions options, int controlPort)
+    private TestDaemon(DeviceOptions options, int controlPort, IHttpRequestHandler? handler = null, ILoggerFactory? loggers = null)
     {
-        Daemon = new DeviceDaemon(options, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        Daemon = new DeviceDaemon(options, handler, loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         Daemon.SessionAccepted += _ => Interlocked.Increment(ref _accepted);
         if (controlPort > 0)
         {
@@ -42,18 +43,24 @@ internal sealed class TestDaemon : IAsyncDisposable
     public static TestDaemon Launch(string deviceId, string secret, Uri local, params int[] devicePorts) =>
         Start(deviceId, secret, local, controlPort: 0, devicePorts);
 
+    /// <summary>Starts the daemon with full options (TLS, identity, in-process handler, logs) without waiting.</summary>
+    public static TestDaemon Launch(DeviceOptions options, IHttpRequestHandler? handler = null, ILoggerFactory? loggers = null) =>
+        new(options, controlPort: 0, handler, loggers);
+
+    /// <summary>Options as the other helpers use them: loopback edges, fast backoff.</summary>
+    public static DeviceOptions Options(string deviceId, string secret, Uri local, params int[] devicePorts) => new()
+    {
+        Servers = [.. devicePorts.Select(p => new ServerAddress("127.0.0.1", p))],
+        DeviceId = deviceId,
+        Secret = secret,
+        LocalService = local,
+        InitialBackoff = TimeSpan.FromMilliseconds(50),
+        MaxBackoff = TimeSpan.FromMilliseconds(500),
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+    };
+
     private static TestDaemon Start(string deviceId, string secret, Uri local, int controlPort, params int[] devicePorts) =>
-        new(new DeviceOptions
-        {
-            Servers = [.. devicePorts.Select(p => new ServerAddress("127.0.0.1", p))],
-            DeviceId = deviceId,
-            Secret = secret,
-            LocalService = local,
-            InitialBackoff = TimeSpan.FromMilliseconds(50),
-            MaxBackoff = TimeSpan.FromMilliseconds(500),
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-        },
-        controlPort);
+        new(Options(deviceId, secret, local, devicePorts), controlPort);
 
     public async ValueTask DisposeAsync()
     {

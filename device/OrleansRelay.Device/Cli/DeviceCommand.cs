@@ -1,0 +1,159 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using OrleansRelay.Device.Discovery;
+using OrleansRelay.Device.Lan;
+using OrleansRelay.Device.Provisioning;
+using OrleansRelay.Device.Tls;
+using OrleansRelay.Wire;
+
+namespace OrleansRelay.Device.Cli;
+
+/// <summary>The daemon's command line: run the daemon (default), <c>discover</c>, <c>provision</c>.</summary>
+public static class DeviceCommand
+{
+    /// <summary>Environment variable that may hold the secret instead of the command line (which other users can read in <c>ps</c>).</summary>
+    public const string SecretEnvironmentVariable = "ORLEANSRELAY_DEVICE_SECRET";
+
+    /// <summary>Builds the root command.</summary>
+    public static RootCommand Create()
+    {
+        var o = new DaemonCommandOptions();
+        var root = new RootCommand("OrleansRelay device daemon: makes this device's local REST API reachable through an OrleansRelay edge, and on the LAN.");
+        foreach (var option in o.All)
+        {
+            root.Options.Add(option);
+        }
+
+        root.Subcommands.Add(DiscoverCommand.Create());
+        root.Subcommands.Add(ProvisionCommand.Create());
+        root.SetAction(async (parse, cancellationToken) =>
+        {
+            DeviceOptions options;
+            LanAccessOptions? lan;
+            try
+            {
+                options = BuildOptions(parse, o);
+                lan = parse.GetValue(o.LanPort) is > 0 and var lanPort
+                    ? new LanAccessOptions
+                    {
+                        BindAddress = IPAddress.Parse(parse.GetValue(o.LanBind)!),
+                        Port = lanPort,
+                        Certificate = parse.GetValue(o.LanCertificate) is { } cert ? DeviceCertificates.LoadWithKey(cert.FullName, parse.GetValue(o.LanKey)?.FullName) : null,
+                        RequestTimeout = options.RequestTimeout,
+                    }
+                    : null;
+            }
+            catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidDataException or IOException or CryptographicException)
+            {
+                await Console.Error.WriteLineAsync(ex.Message);
+                return 2;
+            }
+
+            using var loggers = LoggerFactory.Create(b => b
+                .SetMinimumLevel(parse.GetValue(o.LogLevel))
+                .AddSimpleConsole(c =>
+                {
+                    c.SingleLine = true;
+                    c.TimestampFormat = "HH:mm:ss.fff ";
+                    c.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
+                }));
+            using var daemon = new DeviceDaemon(options, loggers);
+            try
+            {
+                await using var control = parse.GetValue(o.ControlPort) is > 0 and var port ? LocalControlServer.Start(port, daemon, loggers) : null;
+                await using var lanServer = lan is null ? null : LanAccessServer.Start(lan, daemon, loggers);
+                var advertised = parse.GetValue(o.AdvertiseUrl)
+                    ?? (lanServer is null ? null : new Uri($"{lanServer.Scheme}://{(lan!.BindAddress.Equals(IPAddress.Any) ? "0.0.0.0" : lan.BindAddress)}:{lanServer.LocalEndPoint.Port}/"));
+                await using var discovery = advertised is not null && parse.GetValue(o.DiscoveryPort) is > 0 and var discoveryPort
+                    ? DiscoveryResponder.Start(
+                        new DiscoveryOptions { Port = discoveryPort, Name = parse.GetValue(o.Name) ?? Dns.GetHostName(), RestApi = advertised },
+                        loggers)
+                    : null;
+                await daemon.RunAsync(cancellationToken);
+            }
+            catch (SocketException ex)
+            {
+                await Console.Error.WriteLineAsync($"Cannot listen: {ex.Message}");
+                return 1;
+            }
+
+            return 0;
+        });
+        return root;
+    }
+
+    private static DeviceOptions BuildOptions(ParseResult parse, DaemonCommandOptions o)
+    {
+        var servers = parse.GetValue(o.Server) is { Length: > 0 } list
+            ? list.Select(ServerAddress.Parse).ToArray()
+            : throw new ArgumentException("No edge: give --server host:port.");
+        string deviceId;
+        string secret;
+        if (parse.GetValue(o.IdentityFile) is { } identityFile)
+        {
+            var identity = DeviceIdentity.Load(identityFile.FullName);
+            if (DeviceIdentity.IsExposed(identityFile.FullName))
+            {
+                Console.Error.WriteLine($"Warning: {identityFile.FullName} is readable by other users; chmod 600 it.");
+            }
+
+            (deviceId, secret) = (identity.DeviceId, identity.Secret);
+        }
+        else
+        {
+            deviceId = DeviceIdSources.Resolve(parse.GetValue(o.DeviceId), parse.GetValue(o.DeviceIdFile));
+            secret = ResolveSecret(parse.GetValue(o.Secret), parse.GetValue(o.SecretFile))
+                ?? throw new ArgumentException($"No secret: give --identity-file, --secret-file, --secret or {SecretEnvironmentVariable}.");
+        }
+
+        return new DeviceOptions
+        {
+            Servers = servers,
+            DeviceId = deviceId,
+            Secret = secret,
+            LocalService = parse.GetValue(o.Local)!,
+            MaxConcurrency = Math.Max(1, parse.GetValue(o.Concurrency)),
+            RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(o.Timeout)),
+            Tls = BuildTls(parse, o),
+        };
+    }
+
+    private static EdgeTlsOptions? BuildTls(ParseResult parse, DaemonCommandOptions o)
+    {
+        var ca = parse.GetValue(o.TlsCa);
+        var pin = parse.GetValue(o.TlsPin);
+        var name = parse.GetValue(o.TlsName);
+        var clientCert = parse.GetValue(o.ClientCertificate);
+        if (!parse.GetValue(o.Tls) && ca is null && pin is null && name is null && clientCert is null)
+        {
+            return null;
+        }
+
+        return new EdgeTlsOptions
+        {
+            ServerName = name,
+            TrustedRoots = ca is null ? null : DeviceCertificates.LoadBundle(ca.FullName),
+            PinnedSha256 = pin,
+            ClientCertificate = clientCert is null ? null : DeviceCertificates.LoadWithKey(clientCert.FullName, parse.GetValue(o.ClientKey)?.FullName),
+        };
+    }
+
+    private static string? ResolveSecret(string? secret, FileInfo? file)
+    {
+        if (file is not null)
+        {
+            return File.ReadAllText(file.FullName).Trim();
+        }
+
+        if (!string.IsNullOrWhiteSpace(secret))
+        {
+            return secret.Trim();
+        }
+
+        var environment = Environment.GetEnvironmentVariable(SecretEnvironmentVariable);
+        return string.IsNullOrWhiteSpace(environment) ? null : environment.Trim();
+    }
+}
