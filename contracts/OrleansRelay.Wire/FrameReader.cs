@@ -64,7 +64,8 @@ public static class FrameReader
     {
         FrameType.Challenge or FrameType.Hello or FrameType.Accept or FrameType.Reject or FrameType.GoAway
             or FrameType.Ping or FrameType.Pong or FrameType.RequestHead or FrameType.ResponseHead
-            or FrameType.Data or FrameType.Reset or FrameType.WindowUpdate or FrameType.CacheInvalidate => true,
+            or FrameType.Data or FrameType.Reset or FrameType.WindowUpdate or FrameType.CacheInvalidate
+            or FrameType.Notification or FrameType.NotificationAck => true,
         _ => false,
     };
 }

@@ -41,4 +41,10 @@ public enum FrameType : byte
 
     /// <summary>Device → edge: JSON naming paths whose representations changed, so the relay drops its cached copies.</summary>
     CacheInvalidate = 0x20,
+
+    /// <summary>Device → edge: a notification: 8-byte big-endian sequence number, then the UTF-8 text.</summary>
+    Notification = 0x21,
+
+    /// <summary>Edge → device: every notification up to this 8-byte big-endian sequence number is recorded.</summary>
+    NotificationAck = 0x22,
 }

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using OrleansRelay.Device.Notifications;
 using OrleansRelay.Device.Tls;
 using OrleansRelay.Wire;
 using OrleansRelay.Wire.Handshake;
@@ -21,6 +22,9 @@ public sealed partial class DeviceDaemon : IDisposable
     private readonly LocalForwarder? _ownedForwarder;
     private readonly ReconnectBackoff _backoff;
     private readonly PendingInvalidations _pendingInvalidations = new();
+    private readonly NotificationOutbox _notifications;
+    private readonly object _notificationGate = new();
+    private long _notificationsSentUpTo;
     private RelaySession? _session;
     private long _sessions;
 
@@ -46,6 +50,7 @@ public sealed partial class DeviceDaemon : IDisposable
 
         _handler = handler ?? _ownedForwarder!;
         _backoff = new ReconnectBackoff(options.InitialBackoff, options.MaxBackoff);
+        _notifications = new NotificationOutbox(options.MaxPendingNotifications, _time);
     }
 
     /// <summary>What answers the device's API: the local forwarder or the application's handler. The LAN listener uses it too.</summary>
@@ -84,6 +89,26 @@ public sealed partial class DeviceDaemon : IDisposable
 
         _pendingInvalidations.Add(list);
         FlushInvalidations();
+    }
+
+    /// <summary>Notifications waiting for the relay's acknowledgement.</summary>
+    public int PendingNotifications => _notifications.Count;
+
+    /// <summary>
+    /// Sends a notification (one line of text) to the relay, which records it, acknowledges it and pushes it to the
+    /// device's subscribers. Kept until acknowledged and resent after a reconnect, so none is lost while the daemon
+    /// runs. Returns why it was refused (not one line, too long, or too many unacknowledged), or null.
+    /// </summary>
+    public string? Notify(string text)
+    {
+        if (_notifications.TryAdd(text) is { } problem)
+        {
+            Log.NotificationRefused(_logger, problem);
+            return problem;
+        }
+
+        FlushNotifications();
+        return null;
     }
 
     /// <summary>Runs until <paramref name="stopping"/> is cancelled.</summary>
@@ -157,9 +182,21 @@ public sealed partial class DeviceDaemon : IDisposable
             SessionAccepted?.Invoke(accept);
 
             var session = new RelaySession(link.Input, link.Sender, accept, _handler, _options, _time, _logger);
+            session.NotificationsAcknowledged += sequence =>
+            {
+                _notifications.Acknowledge(sequence);
+                FlushNotifications();
+            };
             var run = session.RunAsync(stopping);
-            Volatile.Write(ref _session, session);
+            lock (_notificationGate)
+            {
+                // A new session resends everything not acknowledged; the relay drops what it already recorded.
+                _notificationsSentUpTo = 0;
+                Volatile.Write(ref _session, session);
+            }
+
             FlushInvalidations();
+            FlushNotifications();
             var reason = await run;
             LastSessionEnd = reason;
             Volatile.Write(ref _session, null);
@@ -177,6 +214,30 @@ public sealed partial class DeviceDaemon : IDisposable
         {
             link.Sender.Complete();
             await writer.WaitAsync(TimeSpan.FromSeconds(5), _time, CancellationToken.None).ContinueWith(static _ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private void FlushNotifications()
+    {
+        lock (_notificationGate)
+        {
+            var session = Volatile.Read(ref _session);
+            if (session is null)
+            {
+                return;
+            }
+
+            var inFlight = _notifications.CountUpTo(_notificationsSentUpTo);
+            foreach (var notification in _notifications.After(_notificationsSentUpTo))
+            {
+                // A window of unacknowledged notifications on the wire, so the edge's queue stays bounded.
+                if (inFlight++ >= NotificationMessage.MaxUnacknowledged || !session.TrySendNotification(notification))
+                {
+                    return;
+                }
+
+                _notificationsSentUpTo = notification.Sequence;
+            }
         }
     }
 
@@ -213,6 +274,9 @@ public sealed partial class DeviceDaemon : IDisposable
 
     private static partial class Log
     {
+        [LoggerMessage(4020, LogLevel.Warning, "Notification refused: {Problem}")]
+        public static partial void NotificationRefused(ILogger logger, string problem);
+
         [LoggerMessage(4000, LogLevel.Information, "Connected to edge {Server}, session epoch {Epoch}")]
         public static partial void Connected(ILogger logger, string server, long epoch);
 

@@ -23,6 +23,9 @@ public sealed record DeviceOptions
     /// <summary>Most relayed requests sent to the local service at once; more wait their turn.</summary>
     public int MaxConcurrency { get; init; } = 16;
 
+    /// <summary>Most notifications held until the relay acknowledges them; beyond that new ones are refused.</summary>
+    public int MaxPendingNotifications { get; init; } = 10_000;
+
     /// <summary>How long one request to the local service may take before the daemon answers 504.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

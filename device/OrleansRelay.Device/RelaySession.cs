@@ -84,6 +84,13 @@ internal sealed partial class RelaySession
 
     private string? _closeReason;
 
+    /// <summary>Raised with the sequence number the edge acknowledged (everything up to it is recorded).</summary>
+    public event Action<long>? NotificationsAcknowledged;
+
+    /// <summary>Sends a notification; false when the connection is closing.</summary>
+    public bool TrySendNotification(NotificationMessage notification) =>
+        !_closing.IsCancellationRequested && _sender.TrySend(notification.ToFrame());
+
     /// <summary>Sends a cache invalidation; false when the connection is closing.</summary>
     public bool TrySendInvalidation(string[] paths) =>
         !_closing.IsCancellationRequested && _sender.TrySend(new CacheInvalidateMessage { Paths = paths }.ToFrame());
@@ -156,6 +163,9 @@ internal sealed partial class RelaySession
                 ConnectionHeartbeat.AnswerPing(frame, _sender);
                 break;
             case FrameType.Pong:
+                break;
+            case FrameType.NotificationAck:
+                NotificationsAcknowledged?.Invoke(NotificationMessage.ParseAck(frame.Payload));
                 break;
             case FrameType.GoAway:
                 GoAway = HandshakeJson.Parse(frame.Payload, WireJsonContext.Default.CloseMessage);

@@ -57,4 +57,29 @@ public interface IDeviceGrain : IGrainWithStringKey
     /// <summary>Drops every cached response of the device. Returns how many.</summary>
     [Alias("PurgeCache")]
     ValueTask<int> PurgeCache();
+
+    /// <summary>
+    /// Records notifications the device sent on session <paramref name="epoch"/>, dropping any whose sequence number
+    /// is not above the last recorded one (a resend), and returns the highest recorded sequence number: the edge
+    /// acknowledges up to it. Recorded means appended to the event log (durably with persistent storage) and pushed
+    /// to the subscribed edges.
+    /// </summary>
+    [Alias("RecordNotifications")]
+    ValueTask<long> RecordNotifications(long epoch, DeviceNotification[] notifications);
+
+    /// <summary>Events after <paramref name="afterId"/> (0: from the oldest kept), at most <paramref name="max"/>.</summary>
+    [Alias("GetEvents")]
+    ValueTask<DeviceEventPage> GetEvents(long afterId, int max);
+
+    /// <summary>
+    /// Pushes this device's new events to <paramref name="edge"/> (<see cref="IEdgeObserver.DeliverEvents"/>) until it
+    /// unsubscribes or is lost, and returns the events after <paramref name="afterId"/> it missed. Edges renew their
+    /// subscriptions with their re-announcements, so a re-activated grain learns them again.
+    /// </summary>
+    [Alias("SubscribeEvents")]
+    ValueTask<DeviceEventPage> SubscribeEvents(EdgeRef edge, long afterId);
+
+    /// <summary>Stops pushing events to the edge.</summary>
+    [Alias("UnsubscribeEvents")]
+    ValueTask UnsubscribeEvents(string edgeId);
 }

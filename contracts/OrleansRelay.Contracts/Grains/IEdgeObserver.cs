@@ -31,4 +31,10 @@ public interface IEdgeObserver : IGrainObserver
     [Alias("FindSession")]
     [AlwaysInterleave]
     Task<HeldSession?> FindSession(string deviceId);
+
+    /// <summary>New events of a device this edge subscribed to (in order, ids consecutive within one call).</summary>
+    [Alias("DeliverEvents")]
+    [OneWay]
+    [AlwaysInterleave]
+    Task DeliverEvents(string deviceId, DeviceEvent[] events);
 }

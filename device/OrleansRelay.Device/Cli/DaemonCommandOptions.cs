@@ -78,12 +78,17 @@ internal sealed class DaemonCommandOptions
 
     public Option<string?> Name { get; } = new("--name") { Description = "Device name announced to discovery probes (default: host name)." };
 
+    public Option<string?> NotifyFifo { get; } = new("--notify-fifo")
+    {
+        Description = "Named pipe whose lines become notifications (created if missing, mode 0620). Default /tmp/orleansrelay-<device-id>.fifo; 'off' disables it.",
+    };
+
     public Option<LogLevel> LogLevel { get; } = new("--log-level") { Description = "Minimum log level.", DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.Information };
 
     public IEnumerable<Option> All =>
     [
         Server, IdentityFile, DeviceId, DeviceIdFile, Secret, SecretFile, Local, Concurrency, Timeout, ControlPort,
         Tls, TlsCa, TlsPin, TlsName, ClientCertificate, ClientKey,
-        LanPort, LanBind, LanCertificate, LanKey, DiscoveryPort, AdvertiseUrl, Name, LogLevel,
+        LanPort, LanBind, LanCertificate, LanKey, DiscoveryPort, AdvertiseUrl, Name, NotifyFifo, LogLevel,
     ];
 }

@@ -4,6 +4,8 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using OrleansRelay.Device.Discovery;
+using OrleansRelay.Device.Notifications;
+using OrleansRelay.Wire.Messages;
 using OrleansRelay.Device.Lan;
 using OrleansRelay.Device.Provisioning;
 using OrleansRelay.Device.Tls;
@@ -72,11 +74,19 @@ public static class DeviceCommand
                         new DiscoveryOptions { Port = discoveryPort, Name = parse.GetValue(o.Name) ?? Dns.GetHostName(), RestApi = advertised },
                         loggers)
                     : null;
+                using var fifo = parse.GetValue(o.NotifyFifo) is "off"
+                    ? null
+                    : NotificationFifo.Start(parse.GetValue(o.NotifyFifo) ?? $"/tmp/orleansrelay-{options.DeviceId}.fifo", daemon, NotificationMessage.MaxTextBytes, loggers);
                 await daemon.RunAsync(cancellationToken);
             }
             catch (SocketException ex)
             {
                 await Console.Error.WriteLineAsync($"Cannot listen: {ex.Message}");
+                return 1;
+            }
+            catch (IOException ex) when (ex is not EndOfStreamException)
+            {
+                await Console.Error.WriteLineAsync($"Cannot open the notification pipe: {ex.Message}");
                 return 1;
             }
 

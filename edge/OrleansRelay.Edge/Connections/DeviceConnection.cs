@@ -23,6 +23,7 @@ internal sealed partial class DeviceConnection
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<string[]> _onCacheInvalidate;
+    private readonly NotificationForwarder _notifications;
     private readonly EdgeMetrics _metrics;
     private readonly ConcurrentDictionary<uint, PendingRelay> _streams = new();
     private readonly CancellationTokenSource _closing = new();
@@ -42,7 +43,8 @@ internal sealed partial class DeviceConnection
         TimeProvider time,
         ILogger logger,
         EdgeMetrics metrics,
-        Action<string[]> onCacheInvalidate)
+        Action<string[]> onCacheInvalidate,
+        NotificationForwarder notifications)
     {
         DeviceId = deviceId;
         Epoch = epoch;
@@ -54,6 +56,7 @@ internal sealed partial class DeviceConnection
         _time = time;
         _logger = logger;
         _onCacheInvalidate = onCacheInvalidate;
+        _notifications = notifications;
         _metrics = metrics;
         ConnectedAt = time.GetUtcNow();
         _heartbeat = new ConnectionHeartbeat(settings.Heartbeat, sender, time);
@@ -83,6 +86,7 @@ internal sealed partial class DeviceConnection
                 Close(CloseCodes.HeartbeatTimeout, $"Nothing received for {silent.TotalSeconds:0.#} s.");
             },
             _closing.Token);
+        var notifications = _notifications.RunAsync(_closing.Token);
         try
         {
             await FrameReadLoop.RunAsync(_input, _settings.MaxFramePayload, HandleFrame, _closing.Token);
@@ -104,6 +108,7 @@ internal sealed partial class DeviceConnection
             _closing.Cancel();
             FailAll(RelayError.DeviceOffline, "The device disconnected before answering.");
             await heartbeat;
+            await notifications;
         }
     }
 
@@ -256,6 +261,9 @@ internal sealed partial class DeviceConnection
                 break;
             case FrameType.CacheInvalidate:
                 _onCacheInvalidate(CacheInvalidateMessage.Parse(frame.Payload).Paths);
+                break;
+            case FrameType.Notification:
+                _notifications.Accept(NotificationMessage.Parse(frame.Payload));
                 break;
             case FrameType.GoAway:
                 var goAway = HandshakeJson.Parse(frame.Payload, WireJsonContext.Default.CloseMessage);

@@ -199,7 +199,8 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
             _time,
             _logger,
             _metrics,
-            paths => _ = InvalidateCacheAsync(hello.DeviceId, paths));
+            paths => _ = InvalidateCacheAsync(hello.DeviceId, paths),
+            new NotificationForwarder(_grains.GetGrain<IDeviceGrain>(hello.DeviceId), hello.DeviceId, result.Epoch, sender, _time, _logger));
         sender.TrySend(HandshakeJson.ToFrame(FrameType.Accept, settings.ToAccept(result.Epoch), WireJsonContext.Default.AcceptMessage));
         _metrics.Handshake("accepted");
         Log.Accepted(_logger, hello.DeviceId, result.Epoch, context.RemoteEndPoint?.ToString());

@@ -1,5 +1,6 @@
 using OrleansRelay.Contracts.Grains;
 using OrleansRelay.Contracts.Model;
+using OrleansRelay.Edge.Events;
 using OrleansRelay.Wire.Handshake;
 
 namespace OrleansRelay.Edge.Connections;
@@ -8,10 +9,12 @@ namespace OrleansRelay.Edge.Connections;
 internal sealed class EdgeObserver : IEdgeObserver
 {
     private readonly DeviceSessionRegistry _registry;
+    private readonly DeviceEventFeeds _feeds;
 
-    public EdgeObserver(DeviceSessionRegistry registry)
+    public EdgeObserver(DeviceSessionRegistry registry, DeviceEventFeeds feeds)
     {
         _registry = registry;
+        _feeds = feeds;
     }
 
     public Task<RelayResponse> Forward(string deviceId, long epoch, RelayRequest request)
@@ -36,6 +39,12 @@ internal sealed class EdgeObserver : IEdgeObserver
             connection.Close(code, text);
         }
 
+        return Task.CompletedTask;
+    }
+
+    public Task DeliverEvents(string deviceId, DeviceEvent[] events)
+    {
+        _feeds.Deliver(deviceId, events);
         return Task.CompletedTask;
     }
 

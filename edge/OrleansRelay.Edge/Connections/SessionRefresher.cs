@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRelay.Contracts.Grains;
 using OrleansRelay.Contracts.Model;
+using OrleansRelay.Edge.Events;
 using OrleansRelay.Edge.Hosting;
 using OrleansRelay.Wire.Handshake;
 
@@ -19,6 +20,7 @@ internal sealed partial class SessionRefresher : BackgroundService
     private readonly DeviceSessionRegistry _registry;
     private readonly EdgeIdentity _identity;
     private readonly EdgeLease _lease;
+    private readonly DeviceEventHub _events;
     private readonly IGrainFactory _grains;
     private readonly EdgeOptions _options;
     private readonly TimeProvider _time;
@@ -29,6 +31,7 @@ internal sealed partial class SessionRefresher : BackgroundService
         DeviceSessionRegistry registry,
         EdgeIdentity identity,
         EdgeLease lease,
+        DeviceEventHub events,
         IGrainFactory grains,
         IOptions<EdgeOptions> options,
         TimeProvider time,
@@ -38,6 +41,7 @@ internal sealed partial class SessionRefresher : BackgroundService
         _registry = registry;
         _identity = identity;
         _lease = lease;
+        _events = events;
         _grains = grains;
         _options = options.Value;
         _time = time;
@@ -71,7 +75,7 @@ internal sealed partial class SessionRefresher : BackgroundService
                     }
                 }
 
-                var failures = await RefreshAllAsync();
+                var failures = await RefreshAllAsync() + await _events.RenewAllAsync();
                 fast = failures > 0;
             }
         }

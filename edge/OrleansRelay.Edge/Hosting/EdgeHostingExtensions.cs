@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrleansRelay.Edge.Connections;
+using OrleansRelay.Edge.Events;
 using OrleansRelay.Edge.Diagnostics;
 using OrleansRelay.Edge.Http;
 using OrleansRelay.Silo.Hosting;
@@ -34,6 +35,8 @@ public static class EdgeHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DeviceSessionRegistry>();
         services.TryAddSingleton<DeviceAdmission>();
+        services.TryAddSingleton<DeviceEventFeeds>();
+        services.TryAddSingleton<DeviceEventHub>();
         services.TryAddSingleton<EdgeObserver>();
         services.TryAddSingleton<EdgeIdentity>();
         services.TryAddSingleton<EdgeMetrics>();
@@ -118,6 +121,7 @@ public static class EdgeHostingExtensions
         app.MapAdmin();
         app.MapFactory();
         app.MapRelay();
+        app.MapEventStreams();
         return app;
     }
 }

@@ -5,6 +5,7 @@ using OrleansRelay.Contracts.Grains;
 using OrleansRelay.Contracts.Model;
 using OrleansRelay.Silo.Caching;
 using OrleansRelay.Silo.Edges;
+using OrleansRelay.Silo.Events;
 using OrleansRelay.Silo.Hosting;
 using OrleansRelay.Wire;
 using OrleansRelay.Wire.Handshake;
@@ -25,6 +26,8 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
     private readonly ILogger<DeviceGrain> _logger;
     private readonly CachingRelay _relay;
     private readonly EdgeLivenessMonitor _edges;
+    private readonly DeviceEventLog _events;
+    private readonly Dictionary<string, (EdgeRef Edge, DateTimeOffset Since)> _eventSubscribers = new(StringComparer.Ordinal);
     private static readonly TimeSpan LocateTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>
@@ -43,10 +46,14 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         IOptions<CacheOptions> cacheOptions,
         CacheMetrics cacheMetrics,
         EdgeLivenessMonitor edges,
+        IDeviceEventStore eventStore,
+        IOptions<EventOptions> eventOptions,
         ILogger<DeviceGrain> logger)
     {
         _registration = registration;
         _edges = edges;
+        _events = new DeviceEventLog(this.GetPrimaryKeyString(), eventStore, eventOptions.Value, time);
+        _events.TrimFailed += ex => Log.EventTrimFailed(logger, this.GetPrimaryKeyString(), ex.GetType().Name);
         _time = time;
         _logger = logger;
         _relay = new CachingRelay(cacheOptions.Value, time, cacheMetrics);
@@ -124,19 +131,19 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             state.Registered ? state.RegisteredAt : null));
     }
 
-    public ValueTask<DeviceConnectResult> Connect(DeviceConnectRequest request)
+    public async ValueTask<DeviceConnectResult> Connect(DeviceConnectRequest request)
     {
         if (!IsRegistered)
         {
             DeactivateOnIdle();
             Log.ConnectRejected(_logger, DeviceId, CloseCodes.UnknownDevice, request.Edge.EdgeId);
-            return ValueTask.FromResult(new DeviceConnectResult(false, 0, CloseCodes.UnknownDevice, "No device with this id is provisioned."));
+            return new DeviceConnectResult(false, 0, CloseCodes.UnknownDevice, "No device with this id is provisioned.");
         }
 
         if (!DeviceAuthentication.VerifyProof(_registration.State.StoredKey, request.Nonce, DeviceId, request.Proof))
         {
             Log.ConnectRejected(_logger, DeviceId, CloseCodes.BadCredentials, request.Edge.EdgeId);
-            return ValueTask.FromResult(new DeviceConnectResult(false, 0, CloseCodes.BadCredentials, "The proof does not match the device's secret."));
+            return new DeviceConnectResult(false, 0, CloseCodes.BadCredentials, "The proof does not match the device's secret.");
         }
 
         var epoch = NextEpoch();
@@ -150,7 +157,13 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
         DelayDeactivation(KeepAliveWhileConnected);
         Log.Connected(_logger, DeviceId, epoch, request.Edge.EdgeId);
-        return ValueTask.FromResult(new DeviceConnectResult(true, epoch, null, null));
+        _ = WatchForEdgeLossAsync(_session);
+        if (previous is null)
+        {
+            await PublishPresenceAsync(online: true, "connected");
+        }
+
+        return new DeviceConnectResult(true, epoch, null, null);
     }
 
     public ValueTask<bool> Reattach(DeviceSessionRef session)
@@ -187,18 +200,54 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         return ValueTask.FromResult(true);
     }
 
-    public ValueTask Disconnect(long epoch, string reason)
+    public async ValueTask Disconnect(long epoch, string reason)
     {
         if (_session?.Epoch == epoch)
         {
             _session = null;
             Log.Disconnected(_logger, DeviceId, epoch, reason);
+            await PublishPresenceAsync(online: false, PresenceReasons.FromDisconnect(reason));
         }
         else
         {
             Log.StaleDisconnectIgnored(_logger, DeviceId, epoch, _session?.Epoch);
         }
+    }
 
+    public async ValueTask<long> RecordNotifications(long epoch, DeviceNotification[] notifications)
+    {
+        if (!IsRegistered)
+        {
+            return 0;
+        }
+
+        DeviceEvent[] recorded;
+        try
+        {
+            recorded = await _events.AppendNotificationsAsync(notifications);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.EventStoreFailed(_logger, DeviceId, ex.GetType().Name, ex.Message);
+            throw new RegistryUnavailableException($"The device's event log could not be written: {ex.Message}");
+        }
+
+        Publish(recorded);
+        return _events.LastSequence;
+    }
+
+    public ValueTask<DeviceEventPage> GetEvents(long afterId, int max) =>
+        ValueTask.FromResult(_events.Read(afterId, Math.Clamp(max, 1, 10_000)));
+
+    public ValueTask<DeviceEventPage> SubscribeEvents(EdgeRef edge, long afterId)
+    {
+        _eventSubscribers[edge.EdgeId] = (edge, _time.GetUtcNow());
+        return ValueTask.FromResult(_events.Read(afterId, int.MaxValue));
+    }
+
+    public ValueTask UnsubscribeEvents(string edgeId)
+    {
+        _eventSubscribers.Remove(edgeId);
         return ValueTask.CompletedTask;
     }
 
@@ -242,16 +291,16 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         return ValueTask.FromResult(removed);
     }
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (IsRegistered)
         {
+            await _events.LoadAsync(cancellationToken);
+
             // A fresh activation of a provisioned device (first use, idle collection, or its silo died): the device
             // may well be connected to some edge. Ask the live edges instead of waiting for the next re-announcement.
             _locating = LocateSessionAsync();
         }
-
-        return Task.CompletedTask;
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -347,6 +396,55 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
         {
             Log.LocateFailed(_logger, DeviceId, ex.GetType().Name);
+        }
+    }
+
+    private async Task PublishPresenceAsync(bool online, string reason)
+    {
+        try
+        {
+            Publish([await _events.AppendPresenceAsync(online, reason)]);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Presence is state, not data: a change that cannot be stored is not published (ids must never repeat).
+            Log.EventStoreFailed(_logger, DeviceId, ex.GetType().Name, ex.Message);
+        }
+    }
+
+    private void Publish(DeviceEvent[] events)
+    {
+        if (events.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var (edgeId, (edge, since)) in _eventSubscribers.ToArray())
+        {
+            if (_edges.IsLost(edgeId, since))
+            {
+                _eventSubscribers.Remove(edgeId);
+                continue;
+            }
+
+            try
+            {
+                _ = edge.Observer.DeliverEvents(DeviceId, events);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.DeliveryFailed(_logger, DeviceId, edgeId, ex.GetType().Name);
+            }
+        }
+    }
+
+    /// <summary>Publishes "offline, edge lost" if the session's edge loses its lease while the session is current.</summary>
+    private async Task WatchForEdgeLossAsync(DeviceSession session)
+    {
+        await _edges.WhenLost(session.Edge.EdgeId);
+        if (_session?.Epoch == session.Epoch)
+        {
+            await PublishPresenceAsync(online: false, PresenceReasons.EdgeLost);
         }
     }
 
@@ -446,6 +544,15 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
         [LoggerMessage(1014, LogLevel.Error, "Device {DeviceId}: registry storage failed ({Exception}): {Detail}")]
         public static partial void StorageFailed(ILogger logger, string deviceId, string exception, string detail);
+
+        [LoggerMessage(1015, LogLevel.Error, "Device {DeviceId}: event log storage failed ({Exception}): {Detail}")]
+        public static partial void EventStoreFailed(ILogger logger, string deviceId, string exception, string detail);
+
+        [LoggerMessage(1016, LogLevel.Warning, "Device {DeviceId}: trimming old events failed ({Exception}); retried later")]
+        public static partial void EventTrimFailed(ILogger logger, string deviceId, string exception);
+
+        [LoggerMessage(1017, LogLevel.Warning, "Device {DeviceId}: could not push events to edge {EdgeId} ({Exception})")]
+        public static partial void DeliveryFailed(ILogger logger, string deviceId, string edgeId, string exception);
 
         [LoggerMessage(1010, LogLevel.Debug, "Device {DeviceId} invalidated {Paths} paths; {Removed} cached responses dropped")]
         public static partial void CacheInvalidated(ILogger logger, string deviceId, int paths, int removed);

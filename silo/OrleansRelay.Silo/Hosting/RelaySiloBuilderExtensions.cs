@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansRelay.Silo.Caching;
+using OrleansRelay.Silo.Events;
 using OrleansRelay.Silo.Storage;
 
 namespace OrleansRelay.Silo.Hosting;
@@ -74,10 +75,12 @@ public static class RelaySiloBuilderExtensions
                 // Binary Orleans serialization: compact, and byte arrays are not inflated to base64 JSON.
                 o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
             }));
+            silo.Services.TryAddSingleton<IDeviceEventStore>(new MySqlDeviceEventStore(connectionString));
         }
         else
         {
             silo.AddMemoryGrainStorage(RelaySiloDefaults.DeviceStorageName);
+            silo.Services.TryAddSingleton<IDeviceEventStore, MemoryDeviceEventStore>();
         }
 
         return silo;
@@ -91,6 +94,8 @@ public static class RelaySiloBuilderExtensions
         silo.Services.TryAddSingleton<CacheMetrics>();
         silo.Services.TryAddSingleton<Edges.EdgeLivenessMonitor>();
         silo.Services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.SectionName);
+        silo.Services.AddOptions<EventOptions>().BindConfiguration(EventOptions.SectionName);
+        silo.Services.TryAddSingleton<IDeviceEventStore, MemoryDeviceEventStore>();
         return silo;
     }
 }

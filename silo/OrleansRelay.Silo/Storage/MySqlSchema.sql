@@ -114,3 +114,24 @@ REPLACE INTO OrleansQuery (QueryKey, QueryText) VALUES ('ClearStorageKey',
 -- @@
 REPLACE INTO OrleansQuery (QueryKey, QueryText) VALUES ('DeleteStorageKey',
 'CALL DeleteStorage(@GrainIdHash, @GrainIdN0, @GrainIdN1, @GrainTypeHash, @GrainTypeString, @GrainIdExtensionString, @ServiceId, @GrainStateVersion)')
+-- @@
+-- Device event logs (notifications and presence changes), appended one row per event: the replay window behind
+-- SSE's Last-Event-ID. Not Orleans grain storage: appending must not rewrite a state blob per notification.
+CREATE TABLE IF NOT EXISTS OrleansRelayDeviceEvents
+(
+    DeviceId  VARCHAR(128)  NOT NULL,
+    EventId   BIGINT        NOT NULL,
+    Kind      VARCHAR(16)   NOT NULL,
+    Data      MEDIUMTEXT    NOT NULL,
+    At        DATETIME(6)   NOT NULL,
+    PRIMARY KEY (DeviceId, EventId)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4
+-- @@
+-- Per device: the last event id and the daemon's last recorded notification sequence number (duplicates are
+-- dropped against it), updated in the same transaction as each append; kept when old events are trimmed.
+CREATE TABLE IF NOT EXISTS OrleansRelayDeviceEventCursor
+(
+    DeviceId      VARCHAR(128) NOT NULL PRIMARY KEY,
+    LastEventId   BIGINT       NOT NULL,
+    LastSequence  BIGINT       NOT NULL
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4

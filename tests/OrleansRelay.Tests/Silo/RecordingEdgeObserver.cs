@@ -41,6 +41,18 @@ internal sealed class RecordingEdgeObserver : IEdgeObserver
 
     public Task<HeldSession?> FindSession(string deviceId) => Task.FromResult(Held);
 
+    public ConcurrentQueue<(string DeviceId, DeviceEvent Event)> Delivered { get; } = new();
+
+    public Task DeliverEvents(string deviceId, DeviceEvent[] events)
+    {
+        foreach (var deviceEvent in events)
+        {
+            Delivered.Enqueue((deviceId, deviceEvent));
+        }
+
+        return Task.CompletedTask;
+    }
+
     public async Task WaitForCloseAsync()
     {
         if (!await _closed.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken))

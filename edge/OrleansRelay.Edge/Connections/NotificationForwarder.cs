@@ -1,0 +1,100 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using OrleansRelay.Contracts.Grains;
+using OrleansRelay.Contracts.Model;
+using OrleansRelay.Wire;
+using OrleansRelay.Wire.Messages;
+
+namespace OrleansRelay.Edge.Connections;
+
+/// <summary>
+/// Carries one connection's notifications to the device's grain in order, in batches, and acknowledges to the device
+/// only what the grain reports recorded. A failed call is retried (the grain drops duplicates by sequence number),
+/// never skipped: a later acknowledgement covers everything before it. A device may have at most
+/// <see cref="NotificationMessage.MaxUnacknowledged"/> notifications unacknowledged.
+/// </summary>
+internal sealed partial class NotificationForwarder
+{
+    private const int MaxBatch = 128;
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
+    private readonly Channel<NotificationMessage> _queue = Channel.CreateBounded<NotificationMessage>(
+        new BoundedChannelOptions(NotificationMessage.MaxUnacknowledged) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly IDeviceGrain _grain;
+    private readonly string _deviceId;
+    private readonly long _epoch;
+    private readonly FrameSender _sender;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    public NotificationForwarder(IDeviceGrain grain, string deviceId, long epoch, FrameSender sender, TimeProvider time, ILogger logger)
+    {
+        _grain = grain;
+        _deviceId = deviceId;
+        _epoch = epoch;
+        _sender = sender;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>Queues a notification from the device.</summary>
+    /// <exception cref="ProtocolException">The device exceeded its window of unacknowledged notifications.</exception>
+    public void Accept(NotificationMessage notification)
+    {
+        if (!_queue.Writer.TryWrite(notification))
+        {
+            throw new ProtocolException(
+                ProtocolErrorCode.FlowControlViolation,
+                $"More than {NotificationMessage.MaxUnacknowledged} notifications sent without waiting for acknowledgement.");
+        }
+    }
+
+    /// <summary>Forwards until the connection closes.</summary>
+    public async Task RunAsync(CancellationToken closing)
+    {
+        var batch = new List<DeviceNotification>(MaxBatch);
+        try
+        {
+            while (await _queue.Reader.WaitToReadAsync(closing))
+            {
+                batch.Clear();
+                while (batch.Count < MaxBatch && _queue.Reader.TryPeek(out var next))
+                {
+                    batch.Add(new DeviceNotification(next.Sequence, next.Text));
+                    _queue.Reader.TryRead(out _);
+                }
+
+                var recordedUpTo = await RecordAsync([.. batch], closing);
+                _sender.TrySend(NotificationMessage.AckFrame(recordedUpTo));
+            }
+        }
+        catch (OperationCanceledException) when (closing.IsCancellationRequested)
+        {
+            // Unacknowledged notifications stay with the daemon, which resends them on its next connection.
+        }
+    }
+
+    private async Task<long> RecordAsync(DeviceNotification[] batch, CancellationToken closing)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                return await _grain.RecordNotifications(_epoch, batch);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OrleansException or RegistryUnavailableException)
+            {
+                Log.RecordFailed(_logger, _deviceId, batch.Length, ex.GetType().Name, delay.TotalSeconds);
+                await Task.Delay(delay, _time, closing);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(2150, LogLevel.Warning, "Device {DeviceId}: {Count} notifications not recorded yet ({Exception}); retrying in {DelaySeconds:0.0} s")]
+        public static partial void RecordFailed(ILogger logger, string deviceId, int count, string exception, double delaySeconds);
+    }
+}
