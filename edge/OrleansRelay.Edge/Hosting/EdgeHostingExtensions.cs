@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using OrleansRelay.Edge.Connections;
 using OrleansRelay.Edge.Events;
+using OrleansRelay.Edge.Hubs;
 using OrleansRelay.Edge.Diagnostics;
 using OrleansRelay.Edge.Http;
 using OrleansRelay.Silo.Hosting;
@@ -37,6 +38,9 @@ public static class EdgeHostingExtensions
         services.TryAddSingleton<DeviceAdmission>();
         services.TryAddSingleton<DeviceEventFeeds>();
         services.TryAddSingleton<DeviceEventHub>();
+        services.TryAddSingleton<HubSubscriptions>();
+        services.TryAddSingleton<AdminKeyFilter>();
+        services.AddSignalR();
         services.TryAddSingleton<EdgeObserver>();
         services.TryAddSingleton<EdgeIdentity>();
         services.TryAddSingleton<EdgeMetrics>();
@@ -122,6 +126,7 @@ public static class EdgeHostingExtensions
         app.MapFactory();
         app.MapRelay();
         app.MapEventStreams();
+        app.MapHub<DeviceHub>(DeviceHub.Path);
         return app;
     }
 }

@@ -1,6 +1,10 @@
 using System.Net;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.Logging.Abstractions;
 using OrleansRelay.Device.Notifications;
+using OrleansRelay.Edge.Hubs;
 using OrleansRelay.FunctionalTests.TestUtilities;
 using OrleansRelay.Wire;
 using OrleansRelay.Wire.Messages;
@@ -31,6 +35,61 @@ public sealed class NotificationTests
             Assert.Equal("notification", first.Kind);
             Assert.Equal("{\"door\":\"open\"}", first.Data);
             Assert.NotNull(first.Id);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public async Task FifoLine_ReachesSseAndSignalRSubscribers_AndSignalRRefusesUnknownDevicesAndMissingKeys()
+    {
+        await using var relay = await Relay.StartAsync();
+        await using var daemon = await relay.StartDaemonAsync("hub-1");
+        var path = Path.Combine(Path.GetTempPath(), $"orleansrelay-test-{Guid.NewGuid():N}.fifo");
+        using var fifo = NotificationFifo.Start(path, daemon.Daemon, NotificationMessage.MaxTextBytes, NullLoggerFactory.Instance);
+        var hubUrl = new Uri(relay.Edge.Client.BaseAddress!, "/hubs/devices");
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(hubUrl, o => o.AccessTokenProvider = () => Task.FromResult<string?>(TestEdge.AdminKey))
+            .Build();
+        var pushed = Channel.CreateUnbounded<(string Kind, DeviceEventMessage Message)>();
+        hub.On<DeviceEventMessage>("notification", m => pushed.Writer.TryWrite(("notification", m)));
+        hub.On<DeviceEventMessage>("presence", m => pushed.Writer.TryWrite(("presence", m)));
+        try
+        {
+            await hub.StartAsync(Token);
+            await hub.InvokeAsync("Subscribe", "hub-1", Token);
+            await using var events = await SseClient.OpenAsync(relay.Edge.Client.BaseAddress!, "/v1/devices/hub-1/events");
+
+            await File.AppendAllTextAsync(path, "pressure=2.1\n", Token);
+
+            var viaSse = await events.NextAsync(TimeSpan.FromSeconds(5));
+            var viaHub = await Eventually.Within(pushed.Reader.ReadAsync(Token).AsTask(), "the SignalR push", TimeSpan.FromSeconds(5));
+            Assert.Equal(("notification", "pressure=2.1"), (viaSse.Kind, viaSse.Data));
+            Assert.Equal(("notification", "hub-1", "pressure=2.1", viaSse.Id!.Value), (viaHub.Kind, viaHub.Message.DeviceId, viaHub.Message.Data, viaHub.Message.Id));
+
+            var unknown = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync("Subscribe", "nobody", Token));
+            Assert.Contains("Unknown device", unknown.Message, StringComparison.Ordinal);
+
+            // Without the key the connection is refused.
+            await using var anonymous = new HubConnectionBuilder().WithUrl(hubUrl).Build();
+            var closed = new TaskCompletionSource();
+            anonymous.Closed += _ =>
+            {
+                closed.TrySetResult();
+                return Task.CompletedTask;
+            };
+            try
+            {
+                await anonymous.StartAsync(Token);
+                await Eventually.Within(closed.Task.ContinueWith(_ => true, Token), "the anonymous connection to be closed");
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.NotEqual(HubConnectionState.Connected, anonymous.State);
         }
         finally
         {
