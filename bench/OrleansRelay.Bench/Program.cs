@@ -6,7 +6,9 @@ using OrleansRelay.Demo;
 
 // 1. Relayed GETs per second for a cached resource against the same resource fetched from the device each time.
 // 2. Sequential relayed GETs against the same GETs sent straight to the device's REST service.
+// 3. Notification latency, device daemon → Server-Sent Events subscriber.
 // Usage: dotnet run -c Release --project bench/OrleansRelay.Bench [-- --count 1000 --warmup 1000 --clients 16 --seconds 10 --out DIR]
+//        [--only notify]  (just the notification latency)
 // Results go to bench/results/ of the repository unless --out says otherwise.
 var count = ArgValue(args, "--count", 1000);
 var warmup = ArgValue(args, "--warmup", 1000);
@@ -30,6 +32,14 @@ using var direct = new HttpClient { BaseAddress = relay.DeviceServiceUrl };
 
 var zones = $"/v1/devices/{DemoRelay.DeviceId}/api/zones";
 Directory.CreateDirectory(outDir);
+
+// 3. Notification latency (first when asked for alone).
+var notifications = await NotificationLatencyRun.MeasureAsync(viaRelay, DemoRelay.DeviceId, relay.Daemon, warmup: 200, count, TimeSpan.FromMilliseconds(2), stop.Token);
+await WriteAsync(Path.Combine(outDir, "notification-latency.md"), NotificationReport(notifications, count), stop.Token);
+if (args.Contains("--only") && args.Contains("notify"))
+{
+    return;
+}
 
 // 1. Throughput of a cached resource against the same resource fetched from the device every time.
 var clients = ArgValue(args, "--clients", 16);
@@ -79,6 +89,24 @@ static string CacheReport((long Requests, TimeSpan Elapsed, LongHistogram Latenc
     text.AppendLine("|---|---|---|---|---|");
     text.AppendLine(Row("cached", cached));
     text.AppendLine(Row("uncached", uncached));
+    return text.ToString();
+}
+
+static string NotificationReport(LongHistogram latency, int count)
+{
+    static string Ms(LongHistogram h, double percentile) =>
+        (h.GetValueAtPercentile(percentile) / 1000.0).ToString("0.000", CultureInfo.InvariantCulture);
+
+    var text = new StringBuilder();
+    text.AppendLine("# Notification latency: device daemon → Server-Sent Events subscriber");
+    text.AppendLine();
+    text.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(IsRelease() ? "Release" : "Debug")} build.");
+    text.AppendLine(CultureInfo.InvariantCulture, $"{count} notifications (after 200 unrecorded), one every 2 ms, from `DeviceDaemon.Notify` to the line read from `GET /v1/devices/demo-irrigation/events`.");
+    text.AppendLine("Path: daemon outbox → device TCP (Notification frame) → edge → DeviceGrain (event log append, in-memory store) → observer push → edge feed → SSE response → client. Embedded mode, one process, 127.0.0.1.");
+    text.AppendLine();
+    text.AppendLine("| p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |");
+    text.AppendLine("|---|---|---|---|---|");
+    text.AppendLine($"| {Ms(latency, 50)} | {Ms(latency, 90)} | {Ms(latency, 99)} | {Ms(latency, 99.9)} | {(latency.GetMaxValue() / 1000.0).ToString("0.000", CultureInfo.InvariantCulture)} |");
     return text.ToString();
 }
 

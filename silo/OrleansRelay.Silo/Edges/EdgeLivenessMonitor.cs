@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OrleansRelay.Contracts.Grains;
 using OrleansRelay.Contracts.Model;
@@ -26,11 +27,14 @@ internal sealed partial class EdgeLivenessMonitor : IDisposable
     private volatile Observation? _latest;
     private int _started;
 
-    public EdgeLivenessMonitor(IGrainFactory grains, TimeProvider time, ILogger<EdgeLivenessMonitor> logger)
+    public EdgeLivenessMonitor(IGrainFactory grains, TimeProvider time, IHostApplicationLifetime lifetime, ILogger<EdgeLivenessMonitor> logger)
     {
         _grains = grains;
         _time = time;
         _logger = logger;
+
+        // Stop polling when the host begins to stop: the silo refuses new calls while it shuts down.
+        lifetime.ApplicationStopping.Register(() => _stopping.Cancel());
     }
 
     /// <summary>
@@ -57,9 +61,24 @@ internal sealed partial class EdgeLivenessMonitor : IDisposable
         _stopping.Dispose();
     }
 
+    private bool Stopping
+    {
+        get
+        {
+            try
+            {
+                return _stopping.IsCancellationRequested;
+            }
+            catch (ObjectDisposedException)
+            {
+                return true;
+            }
+        }
+    }
+
     private void EnsurePolling()
     {
-        if (Interlocked.Exchange(ref _started, 1) == 0)
+        if (!Stopping && Interlocked.Exchange(ref _started, 1) == 0)
         {
             // Off the calling grain's scheduler: the loop belongs to the silo, not to one activation.
             _ = Task.Run(PollAsync);
@@ -81,9 +100,13 @@ internal sealed partial class EdgeLivenessMonitor : IDisposable
                     _latest = observation;
                     SignalLost(observation);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (ex is not OperationCanceledException && !Stopping)
                 {
                     Log.PollFailed(_logger, ex.GetType().Name);
+                }
+                catch (Exception) when (Stopping)
+                {
+                    return;
                 }
             }
             while (await timer.WaitForNextTickAsync(_stopping.Token));
