@@ -28,6 +28,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
     private readonly EdgeLivenessMonitor _edges;
     private readonly DeviceEventLog _events;
     private readonly Dictionary<string, (EdgeRef Edge, DateTimeOffset Since)> _eventSubscribers = new(StringComparer.Ordinal);
+    private CancellationTokenSource? _edgeWatch;
     private static readonly TimeSpan LocateTimeout = TimeSpan.FromSeconds(3);
 
     /// <summary>
@@ -157,7 +158,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
         DelayDeactivation(KeepAliveWhileConnected);
         Log.Connected(_logger, DeviceId, epoch, request.Edge.EdgeId);
-        _ = WatchForEdgeLossAsync(_session);
+        WatchEdge(_session);
         if (previous is null)
         {
             await PublishPresenceAsync(online: true, "connected");
@@ -188,6 +189,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
             _session = new DeviceSession(session.Epoch, session.Edge, session.ConnectedAt, current?.InfoJson);
             _lastEpoch = Math.Max(_lastEpoch, session.Epoch);
+            WatchEdge(_session);
             Log.Reattached(_logger, DeviceId, session.Epoch, session.Edge.EdgeId);
         }
         else
@@ -205,6 +207,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         if (_session?.Epoch == epoch)
         {
             _session = null;
+            _edgeWatch?.Cancel();
             Log.Disconnected(_logger, DeviceId, epoch, reason);
             await PublishPresenceAsync(online: false, PresenceReasons.FromDisconnect(reason));
         }
@@ -305,6 +308,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _edgeWatch?.Cancel();
         // The cache is volatile by design; give its bytes back to the silo-wide gauge.
         _relay.Cache.Clear();
         return Task.CompletedTask;
@@ -438,10 +442,28 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         }
     }
 
-    /// <summary>Publishes "offline, edge lost" if the session's edge loses its lease while the session is current.</summary>
-    private async Task WatchForEdgeLossAsync(DeviceSession session)
+    /// <summary>
+    /// Publishes "offline, edge lost" if the session's edge loses its lease while the session is current. One watch at
+    /// a time, cancelled when the session ends or the grain deactivates, so no continuation outlives its session.
+    /// </summary>
+    private void WatchEdge(DeviceSession session)
     {
-        await _edges.WhenLost(session.Edge.EdgeId);
+        _edgeWatch?.Cancel();
+        _edgeWatch = new CancellationTokenSource();
+        _ = WatchForEdgeLossAsync(session, _edgeWatch.Token);
+    }
+
+    private async Task WatchForEdgeLossAsync(DeviceSession session, CancellationToken sessionEnded)
+    {
+        try
+        {
+            await _edges.WhenLost(session.Edge.EdgeId).WaitAsync(sessionEnded);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         if (_session?.Epoch == session.Epoch)
         {
             await PublishPresenceAsync(online: false, PresenceReasons.EdgeLost);
