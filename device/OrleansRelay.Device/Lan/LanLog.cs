@@ -25,4 +25,7 @@ internal static partial class LanLog
 
     [LoggerMessage(4306, LogLevel.Warning, "LAN write to {Path}: cannot invalidate the cloud cache: {Detail}")]
     public static partial void NotInvalidated(ILogger logger, string path, string detail);
+
+    [LoggerMessage(4308, LogLevel.Debug, "LAN {Remote}: {Method} {Target}: response cut short: {Detail}")]
+    public static partial void ResponseCutShort(ILogger logger, string? remote, string method, string target, string detail);
 }

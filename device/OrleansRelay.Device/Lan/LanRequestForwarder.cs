@@ -78,7 +78,16 @@ internal sealed class LanRequestForwarder(LanAccessOptions options, DeviceDaemon
             InvalidateCloudCopies(LanRequestHead.PathOf(head));
         }
 
-        await LanResponseWriter.WriteBodyAsync(context, response, cancellationToken);
+        try
+        {
+            await LanResponseWriter.WriteBodyAsync(context, response, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or OperationCanceledException)
+        {
+            // The head is out: all that is left is to cut the response short, as the relay does.
+            LanLog.ResponseCutShort(logger, remote, head.Method, head.Target, ex.Message);
+            context.Abort();
+        }
     }
 
     /// <summary>The request body, buffered (Kestrel enforces the size limit and answers 100-continue); null when none.</summary>
