@@ -22,9 +22,12 @@ internal static class LocalWebHost
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.Sources.Clear();
+        // Kestrel's warnings reach the daemon's console; the host's own start failure is thrown (IOException) and
+        // reported by the caller in one line ("Cannot listen: …"), so it is not logged again with its stack trace.
         builder.Logging.ClearProviders()
             .AddProvider(new ForwardingLoggerProvider(loggers))
-            .AddFilter("Microsoft", LogLevel.Warning);
+            .AddFilter("Microsoft", LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.Services.AddSingleton<IHostLifetime, EmbeddedHostLifetime>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
