@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Measures the device daemon's footprint: published sizes (scripts/publish-device first) and the idle RSS of each
 # runnable build connected to a local edge (embedded silo), after it has sat connected for IDLE_SECONDS.
-# Prints a Markdown table; bench/results/device-footprint.md records a run.
+# DAEMON_ARGS adds daemon options, e.g. DAEMON_ARGS="--lan-port 18780 --lan-bind 127.0.0.1" to measure with the LAN
+# listener (Kestrel) running. Prints a Markdown table; bench/results/device-footprint.md records a run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${PUBLISH_DIR:-.tmp/publish/device}"
 idle="${IDLE_SECONDS:-20}"
+read -r -a daemon_args <<<"${DAEMON_ARGS:-}"
 http_port="${HTTP_PORT:-5580}"
 device_port="${DEVICE_PORT:-5570}"
 admin_key="footprint-admin-key-0123456789"
@@ -32,7 +34,7 @@ for dir in "$out"/*/; do
     id="footprint-$flavour"
     secret=$(curl -fs -X POST -H "X-Admin-Key: $admin_key" -H 'Content-Type: application/json' \
       -d "{\"deviceId\":\"$id\"}" "http://127.0.0.1:$http_port/v1/admin/devices" | sed -E 's/.*"secret":"([^"]+)".*/\1/')
-    ORLEANSRELAY_DEVICE_SECRET="$secret" "$binary" -s "127.0.0.1:$device_port" -d "$id" --log-level Warning >"$work/$flavour.log" 2>&1 &
+    ORLEANSRELAY_DEVICE_SECRET="$secret" "$binary" -s "127.0.0.1:$device_port" -d "$id" --log-level Warning "${daemon_args[@]}" >"$work/$flavour.log" 2>&1 &
     daemon=$!
     sleep "$idle"
     online=$(curl -fs -H "X-Admin-Key: $admin_key" "http://127.0.0.1:$http_port/v1/admin/devices/$id" | grep -o '"online":[a-z]*' || true)

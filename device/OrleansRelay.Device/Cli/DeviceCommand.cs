@@ -65,8 +65,8 @@ public static class DeviceCommand
             using var daemon = new DeviceDaemon(options, loggers);
             try
             {
-                await using var control = parse.GetValue(o.ControlPort) is > 0 and var port ? LocalControlServer.Start(port, daemon, loggers) : null;
-                await using var lanServer = lan is null ? null : LanAccessServer.Start(lan, daemon, loggers);
+                await using var control = parse.GetValue(o.ControlPort) is > 0 and var port ? await LocalControlServer.StartAsync(port, daemon, loggers) : null;
+                await using var lanServer = lan is null ? null : await LanAccessServer.StartAsync(lan, daemon, loggers);
                 var advertised = parse.GetValue(o.AdvertiseUrl)
                     ?? (lanServer is null ? null : new Uri($"{lanServer.Scheme}://{(lan!.BindAddress.Equals(IPAddress.Any) ? "0.0.0.0" : lan.BindAddress)}:{lanServer.LocalEndPoint.Port}/"));
                 await using var discovery = advertised is not null && parse.GetValue(o.DiscoveryPort) is > 0 and var discoveryPort
@@ -79,7 +79,7 @@ public static class DeviceCommand
                     : NotificationFifo.Start(parse.GetValue(o.NotifyFifo) ?? $"/tmp/orleansrelay-{options.DeviceId}.fifo", daemon, NotificationMessage.MaxTextBytes, loggers);
                 await daemon.RunAsync(cancellationToken);
             }
-            catch (SocketException ex)
+            catch (Exception ex) when (ex is IOException or SocketException)
             {
                 await Console.Error.WriteLineAsync($"Cannot listen: {ex.Message}");
                 return 1;

@@ -1,86 +1,44 @@
-using System.Globalization;
-using System.Text;
-using OrleansRelay.Wire;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace OrleansRelay.Device.Lan;
 
-/// <summary>Writes an HTTP/1.1 response to a LAN client: the service's length-delimited body as is, any other body chunked.</summary>
+/// <summary>
+/// Copies the handler's response to a LAN client: status, reason and end-to-end headers (hop-by-hop dropped, as
+/// relayed), then the body streamed; Kestrel sends it length-delimited when the service gave a length, else chunked.
+/// </summary>
 internal static class LanResponseWriter
 {
     private const int CopyBufferSize = 16 * 1024;
-    private static readonly byte[] ChunkEnd = "\r\n"u8.ToArray();
-    private static readonly byte[] LastChunk = "0\r\n\r\n"u8.ToArray();
 
-    public static async Task WriteAsync(Stream output, HttpResponseMessage response, bool headRequest, bool keepAlive, CancellationToken cancellationToken)
+    /// <summary>Writes the status and headers; throws <see cref="InvalidOperationException"/> for a head Kestrel refuses.</summary>
+    public static async Task WriteHeadAsync(HttpContext context, HttpResponseMessage response)
     {
         var head = LocalForwarder.ToResponseHead(response);
-        var noBody = headRequest || head.Status is 204 or 304 || head.Status < 200;
-        var lengthKnown = head.Headers.Any(h => h.Key.Equals("Content-Length", StringComparison.OrdinalIgnoreCase));
-        var chunked = !noBody && !lengthKnown;
-        var headers = head.Headers.ToList();
-        if (chunked)
+        var output = context.Response;
+        output.StatusCode = head.Status;
+        if (context.Features.Get<IHttpResponseFeature>() is { } feature && head.Reason.Length > 0)
         {
-            headers.Add(new("Transfer-Encoding", "chunked"));
+            feature.ReasonPhrase = head.Reason;
         }
 
-        if (!keepAlive)
+        foreach (var (name, value) in head.Headers)
         {
-            headers.Add(new("Connection", "close"));
+            output.Headers.Append(name, value);
         }
 
-        await output.WriteAsync(HttpHeadSerializer.WriteResponse(head with { Headers = headers }), cancellationToken);
-        if (noBody)
+        await output.StartAsync(context.RequestAborted);
+    }
+
+    public static async Task WriteBodyAsync(HttpContext context, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = context.Response.StatusCode;
+        if (HttpMethods.IsHead(context.Request.Method) || status is 204 or 304 || status < 200)
         {
-            await output.FlushAsync(cancellationToken);
             return;
         }
 
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        if (!chunked)
-        {
-            await body.CopyToAsync(output, CopyBufferSize, cancellationToken);
-            await output.FlushAsync(cancellationToken);
-            return;
-        }
-
-        var buffer = new byte[CopyBufferSize];
-        int read;
-        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
-        {
-            await output.WriteAsync(Encoding.ASCII.GetBytes(read.ToString("x", CultureInfo.InvariantCulture) + "\r\n"), cancellationToken);
-            await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            await output.WriteAsync(ChunkEnd, cancellationToken);
-            await output.FlushAsync(cancellationToken);
-        }
-
-        await output.WriteAsync(LastChunk, cancellationToken);
-        await output.FlushAsync(cancellationToken);
+        await body.CopyToAsync(context.Response.Body, CopyBufferSize, cancellationToken);
     }
-
-    /// <summary>An error of the daemon itself (bad request, service down), as a small JSON body like the relay's.</summary>
-    public static async Task WriteErrorAsync(Stream output, int status, string message, CancellationToken cancellationToken)
-    {
-        var body = Encoding.UTF8.GetBytes(ErrorBody.Json(status, message));
-        var head = new HttpResponseHead(status, ReasonOf(status),
-        [
-            new("Content-Type", "application/json"),
-            new("Content-Length", body.Length.ToString(CultureInfo.InvariantCulture)),
-            new("Connection", "close"),
-        ]);
-        await output.WriteAsync(HttpHeadSerializer.WriteResponse(head), cancellationToken);
-        await output.WriteAsync(body, cancellationToken);
-        await output.FlushAsync(cancellationToken);
-    }
-
-    private static string ReasonOf(int status) => status switch
-    {
-        400 => "Bad Request",
-        413 => "Content Too Large",
-        431 => "Request Header Fields Too Large",
-        501 => "Not Implemented",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => "Error",
-    };
 }

@@ -29,6 +29,21 @@ internal sealed class TestCertificates : IDisposable
         return new TestCertificates(request.CreateSelfSigned(now.AddHours(-1), now.AddDays(2)));
     }
 
+    /// <summary>A self-signed server certificate (with its key) for <c>localhost</c> and 127.0.0.1, as a LAN device would carry.</summary>
+    public static X509Certificate2 SelfSignedServer(string dnsName = "localhost")
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={dnsName}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddDnsName(dnsName);
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        var now = DateTimeOffset.UtcNow;
+        return request.CreateSelfSigned(now.AddMinutes(-5), now.AddDays(1));
+    }
+
     /// <summary>A server certificate for <c>localhost</c> and 127.0.0.1; returns (certificate, cert path, key path).</summary>
     public (X509Certificate2 Certificate, string CertPath, string KeyPath) IssueServer(string dnsName = "localhost") =>
         Issue($"CN={dnsName}", "server", serverAuth: true, san =>

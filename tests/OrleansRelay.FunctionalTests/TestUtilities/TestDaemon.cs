@@ -10,20 +10,15 @@ internal sealed class TestDaemon : IAsyncDisposable
     private readonly Task _run;
     private int _accepted;
 
-    private TestDaemon(DeviceOptions options, int controlPort, IHttpRequestHandler? handler = null, ILoggerFactory? loggers = null)
+    private TestDaemon(DeviceOptions options, IHttpRequestHandler? handler = null, ILoggerFactory? loggers = null)
     {
         Daemon = new DeviceDaemon(options, handler, loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
         Daemon.SessionAccepted += _ => Interlocked.Increment(ref _accepted);
-        if (controlPort > 0)
-        {
-            Control = LocalControlServer.Start(controlPort, Daemon, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
-        }
-
         _run = Daemon.RunAsync(_stop.Token);
     }
 
     /// <summary>The daemon's local control endpoint, when started with one.</summary>
-    public LocalControlServer? Control { get; }
+    public LocalControlServer? Control { get; private set; }
 
     public DeviceDaemon Daemon { get; }
 
@@ -34,18 +29,23 @@ internal sealed class TestDaemon : IAsyncDisposable
 
     public static async Task<TestDaemon> StartWithControlAsync(string deviceId, string secret, Uri local, int controlPort, params int[] devicePorts)
     {
-        var daemon = Start(deviceId, secret, local, controlPort, devicePorts);
+        var daemon = Start(deviceId, secret, local, devicePorts);
+        if (controlPort > 0)
+        {
+            daemon.Control = await LocalControlServer.StartAsync(controlPort, daemon.Daemon, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        }
+
         await Eventually.TrueAsync(() => daemon.AcceptedSessions > 0, $"daemon {deviceId} to be accepted");
         return daemon;
     }
 
     /// <summary>Starts the daemon without waiting for its first session.</summary>
     public static TestDaemon Launch(string deviceId, string secret, Uri local, params int[] devicePorts) =>
-        Start(deviceId, secret, local, controlPort: 0, devicePorts);
+        Start(deviceId, secret, local, devicePorts);
 
     /// <summary>Starts the daemon with full options (TLS, identity, in-process handler, logs) without waiting.</summary>
     public static TestDaemon Launch(DeviceOptions options, IHttpRequestHandler? handler = null, ILoggerFactory? loggers = null) =>
-        new(options, controlPort: 0, handler, loggers);
+        new(options, handler, loggers);
 
     /// <summary>Options as the other helpers use them: loopback edges, fast backoff.</summary>
     public static DeviceOptions Options(string deviceId, string secret, Uri local, params int[] devicePorts) => new()
@@ -59,8 +59,8 @@ internal sealed class TestDaemon : IAsyncDisposable
         ConnectTimeout = TimeSpan.FromSeconds(5),
     };
 
-    private static TestDaemon Start(string deviceId, string secret, Uri local, int controlPort, params int[] devicePorts) =>
-        new(Options(deviceId, secret, local, devicePorts), controlPort);
+    private static TestDaemon Start(string deviceId, string secret, Uri local, params int[] devicePorts) =>
+        new(Options(deviceId, secret, local, devicePorts));
 
     public async ValueTask DisposeAsync()
     {
