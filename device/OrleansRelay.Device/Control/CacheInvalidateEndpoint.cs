@@ -20,12 +20,6 @@ internal sealed partial class CacheInvalidateEndpoint(DeviceDaemon daemon, ILogg
     public async Task ServeAsync(HttpContext context)
     {
         var request = context.Request;
-        if (request.Path != Path)
-        {
-            await JsonErrorResponse.WriteAsync(context.Response, 404, $"Unknown path; POST {Path} is served here.");
-            return;
-        }
-
         if (!HttpMethods.IsPost(request.Method))
         {
             await JsonErrorResponse.WriteAsync(context.Response, 405, "Use POST.");

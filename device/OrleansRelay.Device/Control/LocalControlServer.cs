@@ -8,12 +8,13 @@ namespace OrleansRelay.Device;
 
 /// <summary>
 /// The daemon's local control endpoint, a Kestrel host bound to 127.0.0.1 only, for device software on the same
-/// board: <c>POST /cache/invalidate</c> with <c>{"paths":["/zones/1"]}</c> tells the relay to drop its cached copies.
+/// board: <c>POST /cache/invalidate</c> with <c>{"paths":["/zones/1"]}</c> tells the relay to drop its cached copies;
+/// <c>POST /notifications</c> with one line of text sends a notification.
 /// </summary>
 public sealed partial class LocalControlServer : IAsyncDisposable
 {
     /// <summary>Largest control request body (413 beyond).</summary>
-    public const int MaxBodyBytes = 64 * 1024;
+    public const int MaxBodyBytes = OrleansRelay.Wire.Messages.NotificationMessage.MaxTextBytes + 2;
 
     private const int MaxConnections = 8;
 
@@ -33,7 +34,8 @@ public sealed partial class LocalControlServer : IAsyncDisposable
     public static async Task<LocalControlServer> StartAsync(int port, DeviceDaemon daemon, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger<LocalControlServer>();
-        var endpoint = new CacheInvalidateEndpoint(daemon, logger);
+        var invalidate = new CacheInvalidateEndpoint(daemon, logger);
+        var notify = new NotifyEndpoint(daemon, logger);
         var app = LocalWebHost.Build(
             loggers,
             kestrel =>
@@ -42,7 +44,12 @@ public sealed partial class LocalControlServer : IAsyncDisposable
                 kestrel.Limits.MaxConcurrentConnections = MaxConnections;
                 kestrel.Listen(IPAddress.Loopback, port);
             },
-            endpoint.ServeAsync);
+            context => context.Request.Path.Value switch
+            {
+                CacheInvalidateEndpoint.Path => invalidate.ServeAsync(context),
+                NotifyEndpoint.Path => notify.ServeAsync(context),
+                _ => JsonErrorResponse.WriteAsync(context.Response, 404, $"Unknown path; POST {CacheInvalidateEndpoint.Path} or {NotifyEndpoint.Path}."),
+            });
         await app.StartAsync();
         Log.Listening(logger, port);
         return new LocalControlServer(app, port);
@@ -53,7 +60,7 @@ public sealed partial class LocalControlServer : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(4202, LogLevel.Information, "Control endpoint listening on 127.0.0.1:{Port} (POST /cache/invalidate)")]
+        [LoggerMessage(4202, LogLevel.Information, "Control endpoint listening on 127.0.0.1:{Port} (POST /cache/invalidate, POST /notifications)")]
         public static partial void Listening(ILogger logger, int port);
     }
 }

@@ -32,7 +32,7 @@ public sealed class LocalControlTests(RelayFixture fixture)
         using var accepted = await client.PostAsync("/cache/invalidate", new StringContent("{\"paths\":[\"/zones/1\",\"/zones/2\"]}"), Token);
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
-        Assert.Equal((404, "Unknown path; POST /cache/invalidate is served here."), await ErrorOf(unknown));
+        Assert.Equal((404, "Unknown path; POST /cache/invalidate or /notifications."), await ErrorOf(unknown));
         Assert.Equal(HttpStatusCode.MethodNotAllowed, get.StatusCode);
         Assert.Equal((405, "Use POST."), await ErrorOf(get));
         Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);

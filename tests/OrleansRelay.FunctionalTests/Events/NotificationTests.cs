@@ -98,6 +98,35 @@ public sealed class NotificationTests
     }
 
     [Fact]
+    public async Task ControlEndpoint_PostedNotification_ReachesTheSubscriber_AndBadBodiesAreRefused()
+    {
+        await using var relay = await Relay.StartAsync();
+        var controlPort = FreePort.Next();
+        await using var daemon = await TestDaemon.StartWithControlAsync("post-1", await relay.Edge.ProvisionAsync("post-1"), relay.Service.BaseUri, controlPort, relay.Edge.DevicePort);
+        await using var events = await SseClient.OpenAsync(relay.Edge.Client.BaseAddress!, "/v1/devices/post-1/events");
+        using var control = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{controlPort}") };
+
+        using (var accepted = await control.PostAsync("/notifications", new StringContent("valve=closed\n"), Token))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
+        }
+
+        Assert.Equal(("notification", "valve=closed"), await events.NextAsync() is var e ? (e.Kind, e.Data) : default);
+        using (var twoLines = await control.PostAsync("/notifications", new StringContent("a\nb"), Token))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, twoLines.StatusCode);
+        }
+
+        using (var tooLong = await control.PostAsync("/notifications", new StringContent(new string('x', NotificationMessage.MaxTextBytes + 1)), Token))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        }
+
+        using var wrongMethod = await control.GetAsync("/notifications", Token);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, wrongMethod.StatusCode);
+    }
+
+    [Fact]
     public async Task BurstOf1000_ArrivesComplete_InOrder_WithoutDuplicates()
     {
         await using var relay = await Relay.StartAsync();
