@@ -88,6 +88,8 @@ public sealed class DemoRelay : IAsyncDisposable
             Edge.Services.GetRequiredService<ILoggerFactory>());
         var accepted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Daemon.SessionAccepted += _ => accepted.TrySetResult();
+        // What the controller logs (watering started, zone renamed) goes out as notifications.
+        DeviceService.Services.GetRequiredService<IrrigationController>().Changed += message => Daemon.Notify(message);
         _daemonRun = Daemon.RunAsync(_stopDaemon.Token);
         await accepted.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
     }

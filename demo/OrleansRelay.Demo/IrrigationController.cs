@@ -128,5 +128,12 @@ public sealed class IrrigationController
         }
     }
 
-    private void Append(string message) => _log.Add(new LogEntry(_time.GetUtcNow(), message));
+    /// <summary>Raised with each log message: the demo daemon sends it as a notification.</summary>
+    public event Action<string>? Changed;
+
+    private void Append(string message)
+    {
+        _log.Add(new LogEntry(_time.GetUtcNow(), message));
+        Changed?.Invoke(message);
+    }
 }

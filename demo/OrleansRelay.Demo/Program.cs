@@ -53,6 +53,10 @@ Console.WriteLine($$"""
       curl -s -H 'X-Admin-Key: {{relay.AdminKey}}' {{api}}/zones
       curl -s -X POST -H 'X-Admin-Key: {{relay.AdminKey}}' -H 'Content-Type: application/json' -d '{"minutes":10}' {{api}}/zones/1/water
 
+    Live notifications and presence (Server-Sent Events; water a zone in another terminal):
+
+      curl -N -H 'X-Admin-Key: {{relay.AdminKey}}' {{relay.EdgeUrl}}v1/devices/{{DemoRelay.DeviceId}}/events
+
     Press Ctrl+C to stop.
     """);
 

@@ -29,6 +29,7 @@ public sealed class DemoRelayTests
 
         var info = await client.GetFromJsonAsync<Dictionary<string, object?>>($"{api}/device", Token);
         var zones = await client.GetFromJsonAsync<Zone[]>($"{api}/zones", Token);
+        await using var events = await SseClient.OpenAsync(relay.EdgeUrl, $"/v1/devices/{DemoRelay.DeviceId}/events", key: relay.AdminKey);
         using var water = await client.PostAsJsonAsync($"{api}/zones/1/water", new { minutes = 10 }, Token);
         var watered = await water.Content.ReadFromJsonAsync<Zone>(Token);
         var log = await client.GetFromJsonAsync<LogEntry[]>($"{api}/log?limit=5", Token);
@@ -39,6 +40,7 @@ public sealed class DemoRelayTests
         Assert.True(watered!.Watering);
         Assert.Equal(zones[0].MoisturePercent + 10, watered.MoisturePercent);
         Assert.Equal("Zone 1 watering for 10 min", log![0].Message);
+        Assert.Equal(("notification", "Zone 1 watering for 10 min"), await events.NextAsync() is var notification ? (notification.Kind, notification.Data) : default);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 }

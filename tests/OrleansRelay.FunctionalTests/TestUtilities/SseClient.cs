@@ -22,10 +22,10 @@ internal sealed class SseClient : IAsyncDisposable
     public HttpResponseMessage Response => _response;
 
     /// <summary>Opens the stream; <paramref name="lastEventId"/> resumes after that id.</summary>
-    public static async Task<SseClient> OpenAsync(Uri baseAddress, string path, long? lastEventId = null)
+    public static async Task<SseClient> OpenAsync(Uri baseAddress, string path, long? lastEventId = null, string key = TestEdge.AdminKey)
     {
         var http = new HttpClient { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        http.DefaultRequestHeaders.Add("X-Admin-Key", TestEdge.AdminKey);
+        http.DefaultRequestHeaders.Add("X-Admin-Key", key);
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (lastEventId is { } id)
         {
