@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using HdrHistogram;
+
+namespace OrleansRelay.LoadTest.Measurement;
+
+/// <summary>
+/// Latencies (µs, HdrHistogram) and outcomes of one load phase. Writers record from any thread; the monitor takes an
+/// interval every second (latency over time) and the phase's totals are the sum of its intervals.
+/// </summary>
+internal sealed class LatencyRecorder
+{
+    public const long HighestMicroseconds = 60L * 1000 * 1000;
+
+    private readonly Recorder _recorder = HistogramFactory.With64BitBucketSize()
+        .WithValuesFrom(1).WithValuesUpTo(HighestMicroseconds).WithPrecisionOf(3)
+        .WithThreadSafeWrites().WithThreadSafeReads().Create();
+
+    private readonly ConcurrentDictionary<string, long> _errors = new();
+    private readonly LongHistogram _total = new(HighestMicroseconds, 3);
+    private readonly Lock _totalLock = new();
+    private long _cacheHits;
+    private long _cacheMisses;
+    private long _intervalErrors;
+
+    public IReadOnlyDictionary<string, long> Errors => _errors;
+
+    public long CacheHits => Interlocked.Read(ref _cacheHits);
+
+    public long CacheMisses => Interlocked.Read(ref _cacheMisses);
+
+    public void RecordSuccess(TimeSpan latency, CacheOutcome cache)
+    {
+        _recorder.RecordValue(Math.Clamp((long)latency.TotalMicroseconds, 1, HighestMicroseconds));
+        if (cache == CacheOutcome.Hit)
+        {
+            Interlocked.Increment(ref _cacheHits);
+        }
+        else if (cache == CacheOutcome.Miss)
+        {
+            Interlocked.Increment(ref _cacheMisses);
+        }
+    }
+
+    public void RecordError(string kind)
+    {
+        _errors.AddOrUpdate(kind, 1, (_, n) => n + 1);
+        Interlocked.Increment(ref _intervalErrors);
+    }
+
+    /// <summary>The latencies recorded since the last call (added to the phase total) and the errors in it.</summary>
+    public (HistogramBase Latency, long Errors) TakeInterval()
+    {
+        var interval = _recorder.GetIntervalHistogram();
+        lock (_totalLock)
+        {
+            _total.Add(interval);
+        }
+
+        return (interval, Interlocked.Exchange(ref _intervalErrors, 0));
+    }
+
+    /// <summary>Everything recorded so far (call after a final <see cref="TakeInterval"/>).</summary>
+    public LongHistogram Total()
+    {
+        lock (_totalLock)
+        {
+            return (LongHistogram)_total.Copy();
+        }
+    }
+}
