@@ -17,15 +17,15 @@ internal sealed record RunResult
 
     public ConnectResult? Connect { get; set; }
 
-    public List<PhaseResult> Phases { get; } = [];
+    public List<PhaseResult> Phases { get; init; } = [];
 
     public RecoveryResult? Recovery { get; set; }
 
-    public List<SoakCycle> Soak { get; } = [];
+    public List<SoakCycle> Soak { get; init; } = [];
 
-    public List<TargetCheck> Targets { get; } = [];
+    public List<TargetCheck> Targets { get; init; } = [];
 
-    public List<string> Notes { get; } = [];
+    public List<string> Notes { get; init; } = [];
 
     public List<TimelinePoint> Timeline { get; set; } = [];
 }
