@@ -18,7 +18,7 @@ internal sealed record LoadOptions
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Unrecorded load before the measured phases.</summary>
-    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Closed model: concurrent clients.</summary>
     public int Concurrency { get; init; } = 64;

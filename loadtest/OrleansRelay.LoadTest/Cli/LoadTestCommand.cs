@@ -20,7 +20,7 @@ internal static class LoadTestCommand
         };
         var devices = new Option<int>("--devices", "-n") { Description = "Simulated devices (soak uses --cycle-devices of them).", DefaultValueFactory = _ => LoadOptions.DefaultDevices };
         var duration = new Option<double>("--duration") { Description = "Seconds of each measured load phase.", DefaultValueFactory = _ => 20 };
-        var warmUp = new Option<double>("--warm-up") { Description = "Seconds of unrecorded load first.", DefaultValueFactory = _ => 5 };
+        var warmUp = new Option<double>("--warm-up") { Description = "Seconds of unrecorded load first.", DefaultValueFactory = _ => 10 };
         var concurrency = new Option<int>("--concurrency", "-c") { Description = "Closed model: concurrent clients.", DefaultValueFactory = _ => 64 };
         var rate = new Option<double>("--rate") { Description = "Open model: requests started per second.", DefaultValueFactory = _ => 3000 };
         var responseBytes = new Option<int>("--response-bytes") { Description = "Body size of the devices' /status and /readings.", DefaultValueFactory = _ => DeviceApiOptions.DefaultResponseBytes };

@@ -61,6 +61,7 @@ internal sealed class LoadDriver
                 var call = mix.Next(random);
                 inFlight.Add(Task.Run(async () =>
                 {
+                    recorder.RecordDispatchLag(Stopwatch.GetElapsedTime(scheduled));
                     await SendOneAsync(call, scheduled, recorder, cancellationToken);
                     Interlocked.Decrement(ref outstanding);
                 }, cancellationToken));

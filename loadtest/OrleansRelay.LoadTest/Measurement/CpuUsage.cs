@@ -8,4 +8,7 @@ internal readonly record struct CpuUsage(TimeSpan Edge, TimeSpan Silo, TimeSpan 
 
     /// <summary>Percent of all the machine's cores used by the load generator.</summary>
     public double LoadGeneratorPercentOfMachine => PercentOfCore(LoadGenerator, Wall) / Environment.ProcessorCount;
+
+    /// <summary>Percent of all cores used by processes that are neither the relay nor the load generator (a shared machine).</summary>
+    public double OthersPercentOfMachine => Math.Max(0, MachineBusyPercent - (PercentOfCore(Edge + Silo + LoadGenerator, Wall) / Environment.ProcessorCount));
 }

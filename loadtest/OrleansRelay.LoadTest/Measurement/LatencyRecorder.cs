@@ -21,6 +21,9 @@ internal sealed class LatencyRecorder
     private long _cacheHits;
     private long _cacheMisses;
     private long _intervalErrors;
+    private long _dispatchLagMaxMicros;
+    private long _dispatchLagOverMillisecond;
+    private long _dispatched;
 
     public IReadOnlyDictionary<string, long> Errors => _errors;
 
@@ -39,6 +42,29 @@ internal sealed class LatencyRecorder
         {
             Interlocked.Increment(ref _cacheMisses);
         }
+    }
+
+    /// <summary>Open model: how late the generator started a request against its schedule (its own saturation).</summary>
+    public void RecordDispatchLag(TimeSpan lag)
+    {
+        var micros = (long)lag.TotalMicroseconds;
+        Interlocked.Increment(ref _dispatched);
+        if (micros > 1000)
+        {
+            Interlocked.Increment(ref _dispatchLagOverMillisecond);
+        }
+
+        long seen;
+        while (micros > (seen = Interlocked.Read(ref _dispatchLagMaxMicros)) && Interlocked.CompareExchange(ref _dispatchLagMaxMicros, micros, seen) != seen)
+        {
+        }
+    }
+
+    /// <summary>Share of open-model requests the generator started more than 1 ms late, and the worst lateness.</summary>
+    public (double LateShare, TimeSpan Max) DispatchLag()
+    {
+        var dispatched = Interlocked.Read(ref _dispatched);
+        return (dispatched == 0 ? 0 : (double)Interlocked.Read(ref _dispatchLagOverMillisecond) / dispatched, TimeSpan.FromMicroseconds(Interlocked.Read(ref _dispatchLagMaxMicros)));
     }
 
     public void RecordError(string kind)

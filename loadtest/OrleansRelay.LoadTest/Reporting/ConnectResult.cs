@@ -19,6 +19,10 @@ internal sealed record ConnectResult
 
     public required LatencySummary ConnectTime { get; init; }
 
+    /// <summary>Relay RSS before the devices were provisioned (their grains activated).</summary>
+    public double RelayRssBeforeProvisioningMiB { get; init; }
+
+    /// <summary>Relay RSS just before the storm (devices provisioned, none connected).</summary>
     public required double RelayRssBeforeMiB { get; init; }
 
     public required double RelayRssAfterMiB { get; init; }

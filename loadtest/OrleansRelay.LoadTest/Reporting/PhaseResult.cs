@@ -41,6 +41,25 @@ internal sealed record PhaseResult
 
     public double MachineBusyPercent { get; init; }
 
-    /// <summary>The machine had no idle CPU left: the load generator competed with the relay, numbers are a floor.</summary>
+    /// <summary>CPU of other processes on the machine (other users), percent of all cores.</summary>
+    public double OtherProcessesCpuPercent { get; init; }
+
+    /// <summary>The machine had no idle CPU left (≥ 95 % of all cores busy): the relay competed for CPU, throughput is a floor.</summary>
+    public bool MachineSaturated { get; init; }
+
+    /// <summary>Open model: share of requests the generator started more than 1 ms after their scheduled time.</summary>
+    public double LateDispatchShare { get; init; }
+
+    /// <summary>Open model: the latest a request was started after its scheduled time, in ms.</summary>
+    public double MaxDispatchLagMs { get; init; }
+
+    /// <summary>
+    /// The load generator could not keep up with itself: in the open model more than 1 % of requests started over
+    /// 1 ms late; in the closed model its thread pool had a backlog of more than 4 work items per core on average.
+    /// (Late starts still count in the latency, measured from the schedule.)
+    /// </summary>
     public bool LoadGeneratorSaturated { get; init; }
+
+    /// <summary>Closed model: average thread-pool backlog of the load generator during the phase.</summary>
+    public double GeneratorThreadPoolBacklog { get; init; }
 }

@@ -44,11 +44,11 @@ internal static class ReportWriter
 
         if (result.Phases.Count > 0)
         {
-            md.Append("## Load phases (warm-up excluded)\n\n| phase | requests/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | requests | errors | edge µs/req | silo µs/req | relay µs/req | load gen. CPU % | machine busy % |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            md.Append("## Load phases (warm-up excluded)\n\n| phase | requests/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | requests | errors | edge µs/req | silo µs/req | relay µs/req | load gen. CPU % | other processes CPU % | machine busy % | load gen. saturated |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             foreach (var p in result.Phases)
             {
                 var l = p.Latency;
-                md.Append(CultureInfo.InvariantCulture, $"| {p.Name} | {p.RequestsPerSecond:N0} | {l.P50Ms:0.00} | {l.P90Ms:0.00} | {l.P99Ms:0.00} | {l.P999Ms:0.00} | {l.MaxMs:0.00} | {p.Requests:N0} | {p.ErrorCount:N0} | {p.EdgeCpuMicrosPerRequest:0.0} | {p.SiloCpuMicrosPerRequest:0.0} | {p.RelayCpuMicrosPerRequest:0.0} | {p.LoadGeneratorCpuPercent:0} | {p.MachineBusyPercent:0}{(p.LoadGeneratorSaturated ? " (saturated)" : string.Empty)} |\n");
+                md.Append(CultureInfo.InvariantCulture, $"| {p.Name} | {p.RequestsPerSecond:N0} | {l.P50Ms:0.00} | {l.P90Ms:0.00} | {l.P99Ms:0.00} | {l.P999Ms:0.00} | {l.MaxMs:0.00} | {p.Requests:N0} | {p.ErrorCount:N0} | {p.EdgeCpuMicrosPerRequest:0.0} | {p.SiloCpuMicrosPerRequest:0.0} | {p.RelayCpuMicrosPerRequest:0.0} | {p.LoadGeneratorCpuPercent:0} | {p.OtherProcessesCpuPercent:0} | {p.MachineBusyPercent:0}{(p.MachineSaturated ? " (saturated)" : string.Empty)} | {(p.LoadGeneratorSaturated ? "**yes**" : "no")} |\n");
             }
 
             md.Append('\n');
@@ -57,9 +57,15 @@ internal static class ReportWriter
                 AppendCounts(md, $"Errors in \"{p.Name}\"", p.Errors);
             }
 
-            if (result.Phases.Any(p => p.LoadGeneratorSaturated))
+            md.Append("CPU columns: µs of CPU time per request of the edge and silo processes (from /proc); load generator and other processes as percent of all cores.\n\n");
+            if (result.Phases.Any(p => p.MachineSaturated))
             {
-                md.Append("**The machine was saturated** (≥ 95 % of all cores busy) in the phases marked so: the load generator competed with the relay for CPU, so throughput is a floor and latency includes queueing in the generator.\n\n");
+                md.Append("**The machine was saturated** (≥ 95 % of all cores busy) in the phases marked so: relay, load generator and any other processes competed for CPU, so throughput is a floor and latency includes CPU queueing.\n\n");
+            }
+
+            foreach (var p in result.Phases.Where(p => p.LoadGeneratorSaturated))
+            {
+                md.Append(CultureInfo.InvariantCulture, $"**The load generator was saturated in \"{p.Name}\"**: {p.LateDispatchShare:P1} of requests started > 1 ms late (worst {p.MaxDispatchLagMs:0.0} ms), thread-pool backlog {p.GeneratorThreadPoolBacklog:0.0}. Latencies still count from the schedule.\n\n");
             }
         }
 

@@ -13,6 +13,7 @@ internal sealed class ConnectScenario : ILoadScenario
 
     public async Task RunAsync(ScenarioContext context, CancellationToken cancellationToken)
     {
+        var beforeProvisioning = context.Monitor.RelayRssMiB();
         var devices = await context.DevicesAsync(context.Options.Devices, cancellationToken);
         var before = context.Monitor.RelayRssMiB();
         var timeout = TimeSpan.FromSeconds(60 + (devices.Length / 100));
@@ -32,11 +33,15 @@ internal sealed class ConnectScenario : ILoadScenario
                 Failures = new Dictionary<string, long>(fleet.Failures),
                 GaveUp = fleet.GaveUp,
                 ConnectTime = LatencySummary.FromMicroseconds(fleet.ConnectMicroseconds),
+                RelayRssBeforeProvisioningMiB = beforeProvisioning.Edge + beforeProvisioning.Silo,
                 RelayRssBeforeMiB = before.Edge + before.Silo,
                 RelayRssAfterMiB = after.Edge + after.Silo,
                 LoadGeneratorRssMiB = Math.Round(Environment.WorkingSet / 1048576.0, 1),
             };
             context.Result.Connect = result;
+            context.Result.Notes.Add(
+                $"Provisioning (not part of the storm) activated the devices' grains: relay RSS {result.RelayRssBeforeProvisioningMiB:0.0} MiB before it, {result.RelayRssBeforeMiB:0.0} MiB after; " +
+                $"growth per device including provisioning {(result.RelayRssAfterMiB - result.RelayRssBeforeProvisioningMiB) * 1024 / Math.Max(1, result.Connected):0.0} KiB.");
             if (!allOnline)
             {
                 context.Result.Notes.Add($"Only {fleet.Online} of {devices.Length} devices were online after {timeout.TotalSeconds:0} s.");

@@ -89,6 +89,7 @@ internal sealed class ScenarioContext
         var driver = new LoadDriver(Client);
         var before = CpuSnapshot.Take(Monitor.Processes);
         Monitor.Attach(recorder);
+        using var backlog = new ThreadPoolBacklogSampler();
         var work = concurrency is { } clients
             ? driver.RunClosedAsync(mix, clients, duration, recorder, cancellationToken)
             : driver.RunOpenAsync(mix, rate!.Value, duration, recorder, cancellationToken);
@@ -96,6 +97,7 @@ internal sealed class ScenarioContext
         Monitor.Attach(null);
         var cpu = CpuSnapshot.Take(Monitor.Processes).Since(before);
         var latency = recorder.Total();
+        var (lateShare, maxLag) = recorder.DispatchLag();
         var requests = latency.TotalCount;
         var phase = new PhaseResult
         {
@@ -114,7 +116,12 @@ internal sealed class ScenarioContext
             SiloCpuMicrosPerRequest = PerRequest(cpu.Silo, requests),
             LoadGeneratorCpuPercent = Math.Round(cpu.LoadGeneratorPercentOfMachine, 1),
             MachineBusyPercent = Math.Round(cpu.MachineBusyPercent, 1),
-            LoadGeneratorSaturated = cpu.MachineBusyPercent >= 95,
+            OtherProcessesCpuPercent = Math.Round(cpu.OthersPercentOfMachine, 1),
+            MachineSaturated = cpu.MachineBusyPercent >= 95,
+            LateDispatchShare = Math.Round(lateShare, 4),
+            MaxDispatchLagMs = Math.Round(maxLag.TotalMilliseconds, 2),
+            GeneratorThreadPoolBacklog = Math.Round(backlog.Average, 1),
+            LoadGeneratorSaturated = lateShare > 0.01 || backlog.Average > 4 * Environment.ProcessorCount,
         };
         Result.Phases.Add(phase);
         View.Line($"{name}: {phase.RequestsPerSecond:0} req/s, p50 {phase.Latency.P50Ms} ms, p99 {phase.Latency.P99Ms} ms, {phase.ErrorCount} errors, relay CPU {phase.RelayCpuMicrosPerRequest:0.0} µs/request");
