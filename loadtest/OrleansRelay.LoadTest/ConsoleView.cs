@@ -76,11 +76,13 @@ internal sealed class ConsoleView
         var table = new Table().Title(Markup.Escape(title)).AddColumns("phase", "req/s", "p50 ms", "p99 ms", "errors/s", "online", "edge CPU %", "silo CPU %", "loadgen CPU %", "edge RSS MiB", "silo RSS MiB");
         await AnsiConsole.Live(table).StartAsync(async context =>
         {
+            var shown = -1.0;
             while (!work.IsCompleted)
             {
                 await Task.WhenAny(work, Task.Delay(500));
-                if (monitor.Latest is { } p)
+                if (monitor.Latest is { } p && p.Seconds != shown)
                 {
+                    shown = p.Seconds;
                     if (table.Rows.Count >= 10)
                     {
                         table.Rows.RemoveAt(0);

@@ -107,11 +107,14 @@ internal sealed class DeviceConnection
 
         var nonce = ChallengeMessage.Parse(new ReadOnlySequence<byte>(challenge.Payload)).Nonce;
         var deviceId = device.Profile.DeviceId;
+        // Like the daemon, the hello carries the device's own GET /device document as its info.
+        using var info = System.Text.Json.JsonDocument.Parse(device.Profile.Document);
         var hello = new HelloMessage
         {
             Protocol = ProtocolLimits.ProtocolVersion,
             DeviceId = deviceId,
             Proof = Convert.ToBase64String(DeviceAuthentication.CreateProof(device.Secret, nonce, deviceId)),
+            Info = info.RootElement,
         };
         _sender.TrySend(HandshakeJson.ToFrame(FrameType.Hello, hello, WireJsonContext.Default.HelloMessage));
 
