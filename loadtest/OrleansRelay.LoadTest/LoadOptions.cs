@@ -18,7 +18,7 @@ internal sealed record LoadOptions
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Unrecorded load before the measured phases.</summary>
-    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(20);
 
     /// <summary>Closed model: concurrent clients.</summary>
     public int Concurrency { get; init; } = 64;
@@ -27,6 +27,9 @@ internal sealed record LoadOptions
     public double Rate { get; init; } = 3000;
 
     public RequestMixOptions Mix { get; init; } = new();
+
+    /// <summary>Client connections per edge (the open model queues beyond them; latency still counts from the schedule).</summary>
+    public int MaxConnectionsPerEdge { get; init; } = RelayClient.DefaultMaxConnectionsPerEdge;
 
     public FleetOptions Fleet { get; init; } = new();
 

@@ -32,7 +32,7 @@ internal static class LoadTestRunner
         using var admin = new HttpClient { BaseAddress = relay.Edges[0].Http, Timeout = TimeSpan.FromSeconds(60) };
         admin.DefaultRequestHeaders.Add("X-Admin-Key", relay.AdminKey);
         var pool = new DevicePool(new DeviceProvisioner(admin), options.Seed);
-        using var client = new RelayClient([.. relay.Edges.Select(e => e.Http)], relay.AdminKey, TimeSpan.FromSeconds(30));
+        using var client = new RelayClient([.. relay.Edges.Select(e => e.Http)], relay.AdminKey, TimeSpan.FromSeconds(30), options.MaxConnectionsPerEdge);
         var folders = new List<string>();
         foreach (var scenario in scenarios)
         {
@@ -117,6 +117,7 @@ internal static class LoadTestRunner
         {
             ["response"] = $"{options.Fleet.Api.ResponseBytes} B",
             ["device service time"] = $"{options.Fleet.Api.ServiceTime.TotalMilliseconds:0} ms",
+            ["client connections per edge"] = options.MaxConnectionsPerEdge.ToString(CultureInfo.InvariantCulture),
             ["admission"] = options.AdmissionRatePerSecond is { } rate ? $"{rate}/s burst {options.AdmissionBurst ?? rate}" : "edge default (500/s burst 1000)",
         };
         if (scenario is RelayScenario or CachedScenario)

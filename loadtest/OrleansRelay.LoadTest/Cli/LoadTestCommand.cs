@@ -20,7 +20,7 @@ internal static class LoadTestCommand
         };
         var devices = new Option<int>("--devices", "-n") { Description = "Simulated devices (soak uses --cycle-devices of them).", DefaultValueFactory = _ => LoadOptions.DefaultDevices };
         var duration = new Option<double>("--duration") { Description = "Seconds of each measured load phase.", DefaultValueFactory = _ => 20 };
-        var warmUp = new Option<double>("--warm-up") { Description = "Seconds of unrecorded load first.", DefaultValueFactory = _ => 10 };
+        var warmUp = new Option<double>("--warm-up") { Description = "Seconds of unrecorded load first (JIT tiering, pools, caches).", DefaultValueFactory = _ => 20 };
         var concurrency = new Option<int>("--concurrency", "-c") { Description = "Closed model: concurrent clients.", DefaultValueFactory = _ => 64 };
         var rate = new Option<double>("--rate") { Description = "Open model: requests started per second.", DefaultValueFactory = _ => 3000 };
         var responseBytes = new Option<int>("--response-bytes") { Description = "Body size of the devices' /status and /readings.", DefaultValueFactory = _ => DeviceApiOptions.DefaultResponseBytes };
@@ -51,13 +51,14 @@ internal static class LoadTestCommand
         var siloPids = new Option<int[]>("--silo-pid") { Description = "Pid of a running silo to sample (repeatable)." };
         var output = new Option<string>("--output", "-o") { Description = "Folder for report folders.", DefaultValueFactory = _ => DefaultOutput() };
         var noLive = new Option<bool>("--no-live") { Description = "Plain progress lines instead of Spectre live tables." };
+        var maxConnections = new Option<int>("--max-connections") { Description = "Client keep-alive connections per edge.", DefaultValueFactory = _ => RelayClient.DefaultMaxConnectionsPerEdge };
         var handshakes = new Option<int>("--connect-concurrency") { Description = "Device handshakes in flight at once.", DefaultValueFactory = _ => 1000 };
 
         var command = new RootCommand("OrleansRelay load test: simulated devices on real TCP connections and their HTTP clients, with a report per scenario.")
         {
             scenarios, devices, duration, warmUp, concurrency, rate, responseBytes, serviceTime, getRatio, cachedRatio, targetDevices,
             cycles, cycleDevices, drain, edges, embedded, admissionRate, admissionBurst, edgeUrls, deviceEndpoints, adminKey,
-            edgePids, siloPids, output, noLive, handshakes,
+            edgePids, siloPids, output, noLive, handshakes, maxConnections,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -75,6 +76,7 @@ internal static class LoadTestCommand
                     ConnectConcurrency = parse.GetValue(handshakes),
                     Api = new DeviceApiOptions { ResponseBytes = parse.GetValue(responseBytes), ServiceTime = TimeSpan.FromMilliseconds(parse.GetValue(serviceTime)) },
                 },
+                MaxConnectionsPerEdge = parse.GetValue(maxConnections),
                 Cycles = parse.GetValue(cycles),
                 CycleDevices = parse.GetValue(cycleDevices),
                 KillEdge = !parse.GetValue(drain),

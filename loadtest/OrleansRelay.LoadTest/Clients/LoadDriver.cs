@@ -11,7 +11,7 @@ namespace OrleansRelay.LoadTest.Clients;
 /// </summary>
 internal sealed class LoadDriver
 {
-    private const int MaxOutstanding = 20_000;
+    private const int MaxOutstanding = 10_000;
 
     private readonly RelayClient _client;
 

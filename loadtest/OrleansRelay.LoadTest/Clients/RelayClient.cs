@@ -18,7 +18,10 @@ internal sealed class RelayClient : IDisposable
     private readonly IReadOnlyList<Uri> _edges;
     private readonly string _adminKey;
 
-    public RelayClient(IReadOnlyList<Uri> edges, string adminKey, TimeSpan timeout)
+    /// <summary>Keep-alive connections per edge: bounded, so an overloaded relay queues requests in the client instead of exhausting file descriptors.</summary>
+    public const int DefaultMaxConnectionsPerEdge = 256;
+
+    public RelayClient(IReadOnlyList<Uri> edges, string adminKey, TimeSpan timeout, int maxConnectionsPerEdge = DefaultMaxConnectionsPerEdge)
     {
         _edges = edges;
         _adminKey = adminKey;
@@ -28,6 +31,7 @@ internal sealed class RelayClient : IDisposable
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
+            MaxConnectionsPerServer = maxConnectionsPerEdge,
             PooledConnectionLifetime = System.Threading.Timeout.InfiniteTimeSpan,
             ConnectTimeout = TimeSpan.FromSeconds(5),
             ResponseDrainTimeout = TimeSpan.FromSeconds(1),

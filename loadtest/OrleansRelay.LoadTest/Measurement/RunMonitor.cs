@@ -88,7 +88,17 @@ internal sealed class RunMonitor : IAsyncDisposable
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                var now = CpuSnapshot.Take(_processes);
+                CpuSnapshot now;
+                try
+                {
+                    now = CpuSnapshot.Take(_processes);
+                }
+                catch (IOException)
+                {
+                    // /proc unreadable this second (e.g. out of file descriptors): skip the sample, keep the run.
+                    continue;
+                }
+
                 var cpu = now.Since(previous);
                 previous = now;
                 var (rssEdge, rssSilo) = RelayRssMiB();

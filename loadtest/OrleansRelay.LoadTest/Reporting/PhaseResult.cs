@@ -47,7 +47,7 @@ internal sealed record PhaseResult
     /// <summary>The machine had no idle CPU left (≥ 95 % of all cores busy): the relay competed for CPU, throughput is a floor.</summary>
     public bool MachineSaturated { get; init; }
 
-    /// <summary>Open model: share of requests the generator started more than 1 ms after their scheduled time.</summary>
+    /// <summary>Open model: share of requests the generator started more than 5 ms after their scheduled time.</summary>
     public double LateDispatchShare { get; init; }
 
     /// <summary>Open model: the latest a request was started after its scheduled time, in ms.</summary>
@@ -55,7 +55,7 @@ internal sealed record PhaseResult
 
     /// <summary>
     /// The load generator could not keep up with itself: in the open model more than 1 % of requests started over
-    /// 1 ms late; in the closed model its thread pool had a backlog of more than 4 work items per core on average.
+    /// 5 ms late; in the closed model its thread pool had a backlog of more than 4 work items per core on average.
     /// (Late starts still count in the latency, measured from the schedule.)
     /// </summary>
     public bool LoadGeneratorSaturated { get; init; }

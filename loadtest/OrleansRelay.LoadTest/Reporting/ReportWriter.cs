@@ -65,7 +65,7 @@ internal static class ReportWriter
 
             foreach (var p in result.Phases.Where(p => p.LoadGeneratorSaturated))
             {
-                md.Append(CultureInfo.InvariantCulture, $"**The load generator was saturated in \"{p.Name}\"**: {p.LateDispatchShare:P1} of requests started > 1 ms late (worst {p.MaxDispatchLagMs:0.0} ms), thread-pool backlog {p.GeneratorThreadPoolBacklog:0.0}. Latencies still count from the schedule.\n\n");
+                md.Append(CultureInfo.InvariantCulture, $"**The load generator was saturated in \"{p.Name}\"**: {p.LateDispatchShare:P1} of requests started > 5 ms late (worst {p.MaxDispatchLagMs:0.0} ms), thread-pool backlog {p.GeneratorThreadPoolBacklog:0.0}. Latencies still count from the schedule.\n\n");
             }
         }
 
