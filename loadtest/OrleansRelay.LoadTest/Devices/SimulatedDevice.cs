@@ -49,7 +49,15 @@ internal sealed class SimulatedDevice
             }
 
             HandshakeOutcome outcome;
-            await _fleet.HandshakeSlots.WaitAsync(stopping).ConfigureAwait(false);
+            try
+            {
+                await _fleet.HandshakeSlots.WaitAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
             try
             {
                 outcome = await DeviceConnection.OpenAsync(_fleet.Edges[EdgeIndex], Credentials, options.Api, options.HandshakeTimeout, stopping).ConfigureAwait(false);
