@@ -1,0 +1,73 @@
+using System.Net;
+using OrleansRelay.LoadTest.Clients;
+using OrleansRelay.LoadTest.Devices;
+
+namespace OrleansRelay.LoadTest;
+
+/// <summary>Everything a load test run is told on its command line.</summary>
+internal sealed record LoadOptions
+{
+    public const int DefaultDevices = 10_000;
+
+    /// <summary>Scenarios to run, in order, against one deployment.</summary>
+    public required IReadOnlyList<string> Scenarios { get; init; }
+
+    public int Devices { get; init; } = DefaultDevices;
+
+    /// <summary>Length of each measured load phase.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Unrecorded load before the measured phases.</summary>
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Closed model: concurrent clients.</summary>
+    public int Concurrency { get; init; } = 64;
+
+    /// <summary>Open model: requests started per second.</summary>
+    public double Rate { get; init; } = 3000;
+
+    public RequestMixOptions Mix { get; init; } = new();
+
+    /// <summary>Client connections per edge (the open model queues beyond them; latency still counts from the schedule).</summary>
+    public int MaxConnectionsPerEdge { get; init; } = RelayClient.DefaultMaxConnectionsPerEdge;
+
+    public FleetOptions Fleet { get; init; } = new();
+
+    /// <summary>Soak: connect/disconnect cycles and devices per cycle.</summary>
+    public int Cycles { get; init; } = 100;
+
+    public int CycleDevices { get; init; } = 1000;
+
+    /// <summary>Reconnect: kill (SIGKILL) or drain (SIGTERM) the edge.</summary>
+    public bool KillEdge { get; init; } = true;
+
+    /// <summary>Local relay: edges to start (reconnect needs two), embedded or separate processes, admission control.</summary>
+    public int Edges { get; init; } = 1;
+
+    public bool Embedded { get; init; }
+
+    public int? AdmissionRatePerSecond { get; init; }
+
+    public int? AdmissionBurst { get; init; }
+
+    /// <summary>External relay: edge client URLs and device endpoints (same order), operator key, pids to measure.</summary>
+    public IReadOnlyList<Uri> EdgeUrls { get; init; } = [];
+
+    public IReadOnlyList<IPEndPoint> DeviceEndpoints { get; init; } = [];
+
+    public string? AdminKey { get; init; }
+
+    public IReadOnlyList<int> EdgePids { get; init; } = [];
+
+    public IReadOnlyList<int> SiloPids { get; init; } = [];
+
+    /// <summary>Where run folders go.</summary>
+    public required string OutputDirectory { get; init; }
+
+    /// <summary>Spectre live progress and tables (off when output is redirected).</summary>
+    public bool Live { get; init; } = true;
+
+    public int Seed { get; init; } = 8;
+
+    public bool IsExternal => EdgeUrls.Count > 0;
+}

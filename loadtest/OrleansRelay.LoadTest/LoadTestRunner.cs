@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using OrleansRelay.LoadTest.Clients;
+using OrleansRelay.LoadTest.Deployment;
+using OrleansRelay.LoadTest.Devices;
+using OrleansRelay.LoadTest.Measurement;
+using OrleansRelay.LoadTest.Reporting;
+using OrleansRelay.LoadTest.Scenarios;
+
+namespace OrleansRelay.LoadTest;
+
+/// <summary>
+/// Runs the chosen scenarios, in order, against one relay (started here or given), and writes one report folder
+/// per scenario: <c>&lt;output&gt;/&lt;timestamp&gt;-&lt;scenario&gt;/</c>.
+/// </summary>
+internal static class LoadTestRunner
+{
+    /// <summary>Admission control the load test gives edges it starts for a connect storm (the edge's default is 500/s, burst 1000).</summary>
+    public const int ConnectStormAdmissionRate = 5000;
+
+    /// <summary>Returns the report folders written, one per scenario.</summary>
+    public static async Task<IReadOnlyList<string>> RunAsync(LoadOptions options, CancellationToken cancellationToken)
+    {
+        var scenarios = options.Scenarios.Select(name => ScenarioRegistry.Find(name)
+            ?? throw new ArgumentException($"Unknown scenario '{name}'; known: {string.Join(", ", ScenarioRegistry.All.Select(s => s.Name))}.")).ToArray();
+        var view = new ConsoleView(options.Live);
+        Directory.CreateDirectory(options.OutputDirectory);
+        options = WithAdmission(options, scenarios);
+        view.Line("Starting the relay...");
+        await using var relay = await StartRelayAsync(options, scenarios, cancellationToken);
+        view.Line(relay.Description);
+        using var admin = new HttpClient { BaseAddress = relay.Edges[0].Http, Timeout = TimeSpan.FromSeconds(60) };
+        admin.DefaultRequestHeaders.Add("X-Admin-Key", relay.AdminKey);
+        var pool = new DevicePool(new DeviceProvisioner(admin), options.Seed);
+        using var client = new RelayClient([.. relay.Edges.Select(e => e.Http)], relay.AdminKey, TimeSpan.FromSeconds(30), options.MaxConnectionsPerEdge);
+        var folders = new List<string>();
+        foreach (var scenario in scenarios)
+        {
+            var started = DateTimeOffset.UtcNow;
+            var folder = Path.Combine(options.OutputDirectory, $"{started:yyyyMMdd-HHmmss}-{scenario.Name}");
+            var result = new RunResult
+            {
+                Scenario = scenario.Name,
+                StartedAt = started,
+                Machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription.Trim()}, .NET {Environment.Version}",
+                Deployment = relay.Description,
+                Devices = scenario is SoakScenario ? Math.Min(options.CycleDevices, options.Devices) : options.Devices,
+                Settings = Settings(options, scenario),
+            };
+            view.Line($"== {scenario.Name}: {scenario.Description}");
+            ScenarioContext? context = null;
+            await using (var monitor = new RunMonitor(relay.Processes, () => context?.Fleet?.Online ?? 0))
+            {
+                context = new ScenarioContext(options, relay, pool, client, monitor, view, result);
+                monitor.Start();
+                try
+                {
+                    await scenario.RunAsync(context, cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    result.Notes.Add($"The scenario failed: {ex.GetType().Name}: {ex.Message}");
+                    view.Line($"{scenario.Name} failed: {ex}");
+                }
+
+                result.Timeline = monitor.Timeline();
+            }
+
+            ReportWriter.Write(result, folder);
+            folders.Add(folder);
+            view.Line($"Report: {Path.Combine(folder, ReportWriter.MarkdownFile)}");
+        }
+
+        return folders;
+    }
+
+    private static async Task<IRelayTarget> StartRelayAsync(LoadOptions options, ILoadScenario[] scenarios, CancellationToken cancellationToken)
+    {
+        if (options.IsExternal)
+        {
+            if (options.DeviceEndpoints.Count != options.EdgeUrls.Count)
+            {
+                throw new ArgumentException("Give one --device-endpoint per --edge-url, in the same order.");
+            }
+
+            var key = options.AdminKey ?? Environment.GetEnvironmentVariable("ORLEANSRELAY_ADMIN_KEY")
+                ?? throw new ArgumentException("An external relay needs --admin-key (or ORLEANSRELAY_ADMIN_KEY).");
+            return new ExternalRelay(
+                [.. options.EdgeUrls.Zip(options.DeviceEndpoints, (http, device) => new EdgeEndpoint(http, device))],
+                key,
+                [
+                    .. options.EdgePids.Select((pid, i) => new MonitoredProcess(ProcessRole.Edge, $"edge-{i + 1}", pid)),
+                    .. options.SiloPids.Select((pid, i) => new MonitoredProcess(ProcessRole.Silo, $"silo-{i + 1}", pid)),
+                ]);
+        }
+
+        return await LocalRelay.StartAsync(
+            new LocalRelayOptions
+            {
+                Edges = options.Embedded ? 1 : Math.Max(options.Edges, scenarios.Max(s => s.EdgesNeeded)),
+                Embedded = options.Embedded,
+                AdmissionRatePerSecond = options.AdmissionRatePerSecond,
+                AdmissionBurst = options.AdmissionBurst,
+                LogDirectory = Path.Combine(options.OutputDirectory, "host-logs"),
+            },
+            cancellationToken);
+    }
+
+    private static LoadOptions WithAdmission(LoadOptions options, ILoadScenario[] scenarios) =>
+        !options.IsExternal && options.AdmissionRatePerSecond is null && scenarios.Any(s => s is ConnectScenario)
+            ? options with { AdmissionRatePerSecond = ConnectStormAdmissionRate, AdmissionBurst = options.AdmissionBurst ?? ConnectStormAdmissionRate }
+            : options;
+
+    private static Dictionary<string, string> Settings(LoadOptions options, ILoadScenario scenario)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["response"] = $"{options.Fleet.Api.ResponseBytes} B",
+            ["device service time"] = $"{options.Fleet.Api.ServiceTime.TotalMilliseconds:0} ms",
+            ["client connections per edge"] = options.MaxConnectionsPerEdge.ToString(CultureInfo.InvariantCulture),
+            ["admission"] = options.AdmissionRatePerSecond is { } rate ? $"{rate}/s burst {options.AdmissionBurst ?? rate}" : "edge default (500/s burst 1000)",
+        };
+        if (scenario is RelayScenario or CachedScenario)
+        {
+            settings["warm-up"] = $"{options.WarmUp.TotalSeconds:0} s";
+            settings["phase"] = $"{options.Duration.TotalSeconds:0} s";
+            settings["clients"] = options.Concurrency.ToString(CultureInfo.InvariantCulture);
+            settings["open-model rate"] = $"{options.Rate:0}/s";
+            settings["GET share"] = $"{options.Mix.GetRatio:0.##}";
+        }
+
+        if (scenario is SoakScenario)
+        {
+            settings["cycles"] = options.Cycles.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (scenario is ReconnectScenario)
+        {
+            settings["action"] = options.KillEdge ? "kill" : "drain";
+        }
+
+        return settings;
+    }
+}

@@ -1,0 +1,4 @@
+namespace OrleansRelay.LoadTest.Measurement;
+
+/// <summary>A relay process whose CPU and RSS the run samples.</summary>
+internal sealed record MonitoredProcess(ProcessRole Role, string Name, int Pid);

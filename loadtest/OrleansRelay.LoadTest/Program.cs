@@ -1,0 +1,3 @@
+using OrleansRelay.LoadTest.Cli;
+
+return await LoadTestCommand.Create().Parse(args).InvokeAsync();

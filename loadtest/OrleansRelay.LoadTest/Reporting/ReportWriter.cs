@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace OrleansRelay.LoadTest.Reporting;
+
+/// <summary>Writes a run's folder: <c>results.json</c>, <c>report.md</c> and the charts.</summary>
+internal static class ReportWriter
+{
+    public const string JsonFile = "results.json";
+    public const string MarkdownFile = "report.md";
+
+    public static void Write(RunResult result, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, JsonFile), JsonSerializer.Serialize(result, ReportJsonContext.Default.RunResult));
+        var charts = ChartWriter.Write(result, folder);
+        File.WriteAllText(Path.Combine(folder, MarkdownFile), Markdown(result, charts));
+    }
+
+    public static string Markdown(RunResult result, IReadOnlyList<string> charts)
+    {
+        var md = new StringBuilder();
+        md.Append(CultureInfo.InvariantCulture, $"# Load test `{result.Scenario}`: {result.StartedAt:yyyy-MM-dd HH:mm} UTC\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"{result.Machine}. {result.Deployment}. {result.Devices:N0} simulated devices in the load generator's process.\n");
+        md.Append(string.Join(", ", result.Settings.Select(s => $"{s.Key} {s.Value}"))).Append(".\n\n");
+        if (result.Targets.Count > 0)
+        {
+            md.Append("## Targets\n\n| target | goal | measured | met |\n|---|---|---|---|\n");
+            foreach (var t in result.Targets)
+            {
+                md.Append(CultureInfo.InvariantCulture, $"| {t.Name} | {t.Target} | {t.Measured} | {(t.Met ? "yes" : "**no**")} |\n");
+            }
+
+            md.Append('\n');
+        }
+
+        if (result.Connect is { } c)
+        {
+            md.Append("## Connect storm\n\n| devices | online | seconds | unavailable (retried) | failures | gave up | connect p50 ms | p99 ms | max ms | relay RSS before → after MiB | KiB per device | load generator RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            md.Append(CultureInfo.InvariantCulture, $"| {c.Devices:N0} | {c.Connected:N0} | {c.Seconds:0.00} | {c.RejectedUnavailable:N0} | {c.FailureCount:N0} | {c.GaveUp} | {c.ConnectTime.P50Ms:0.0} | {c.ConnectTime.P99Ms:0.0} | {c.ConnectTime.MaxMs:0.0} | {c.RelayRssBeforeMiB:0.0} → {c.RelayRssAfterMiB:0.0} | {c.RelayRssGrowthKiBPerDevice:0.0} | {c.LoadGeneratorRssMiB:0} |\n\n");
+            AppendCounts(md, "Connect failures", c.Failures);
+        }
+
+        if (result.Phases.Count > 0)
+        {
+            md.Append("## Load phases (warm-up excluded)\n\n| phase | requests/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | requests | errors | edge µs/req | silo µs/req | relay µs/req | load gen. CPU % | other processes CPU % | machine busy % | load gen. saturated |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            foreach (var p in result.Phases)
+            {
+                var l = p.Latency;
+                md.Append(CultureInfo.InvariantCulture, $"| {p.Name} | {p.RequestsPerSecond:N0} | {l.P50Ms:0.00} | {l.P90Ms:0.00} | {l.P99Ms:0.00} | {l.P999Ms:0.00} | {l.MaxMs:0.00} | {p.Requests:N0} | {p.ErrorCount:N0} | {p.EdgeCpuMicrosPerRequest:0.0} | {p.SiloCpuMicrosPerRequest:0.0} | {p.RelayCpuMicrosPerRequest:0.0} | {p.LoadGeneratorCpuPercent:0} | {p.OtherProcessesCpuPercent:0} | {p.MachineBusyPercent:0}{(p.MachineSaturated ? " (saturated)" : string.Empty)} | {(p.LoadGeneratorSaturated ? "**yes**" : "no")} |\n");
+            }
+
+            md.Append('\n');
+            foreach (var p in result.Phases.Where(p => p.ErrorCount > 0))
+            {
+                AppendCounts(md, $"Errors in \"{p.Name}\"", p.Errors);
+            }
+
+            md.Append("CPU columns: µs of CPU time per request of the edge and silo processes (from /proc); load generator and other processes as percent of all cores.\n\n");
+            if (result.Phases.Any(p => p.MachineSaturated))
+            {
+                md.Append("**The machine was saturated** (≥ 95 % of all cores busy) in the phases marked so: relay, load generator and any other processes competed for CPU, so throughput is a floor and latency includes CPU queueing.\n\n");
+            }
+
+            foreach (var p in result.Phases.Where(p => p.LoadGeneratorSaturated))
+            {
+                md.Append(CultureInfo.InvariantCulture, $"**The load generator was saturated in \"{p.Name}\"**: {p.LateDispatchShare:P1} of requests started > 5 ms late (worst {p.MaxDispatchLagMs:0.0} ms), thread-pool backlog {p.GeneratorThreadPoolBacklog:0.0}. Latencies still count from the schedule.\n\n");
+            }
+        }
+
+        if (result.Recovery is { } r)
+        {
+            md.Append("## Recovery\n\n| action | devices on stopped edge | back online | gave up | median s | all back s | survivor /healthz ok | relayed after | relay failures after |\n|---|---|---|---|---|---|---|---|---|\n");
+            md.Append(CultureInfo.InvariantCulture, $"| {r.Action} | {r.DevicesOnStoppedEdge:N0} | {r.Recovered:N0} | {r.GaveUp} | {r.MedianBackSeconds:0.00} | {r.AllBackSeconds:0.00} | {r.SurvivorHealthChecks - r.SurvivorHealthFailures}/{r.SurvivorHealthChecks} | {r.RelayedAfterRecovery} | {r.RelayFailuresAfterRecovery} |\n\n");
+        }
+
+        if (result.Soak.Count > 0)
+        {
+            md.Append("## Soak cycles\n\n| cycle | devices | connect s | requests | errors | edge RSS MiB | silo RSS MiB |\n|---|---|---|---|---|---|---|\n");
+            foreach (var s in result.Soak)
+            {
+                md.Append(CultureInfo.InvariantCulture, $"| {s.Cycle} | {s.Devices:N0} | {s.ConnectSeconds:0.00} | {s.Requests:N0} | {s.Errors} | {s.EdgeRssMiB:0.0} | {s.SiloRssMiB:0.0} |\n");
+            }
+
+            md.Append('\n');
+        }
+
+        foreach (var note in result.Notes)
+        {
+            md.Append("* ").Append(note).Append('\n');
+        }
+
+        if (result.Notes.Count > 0)
+        {
+            md.Append('\n');
+        }
+
+        if (charts.Count > 0)
+        {
+            md.Append("## Charts\n\n");
+            foreach (var chart in charts)
+            {
+                md.Append(CultureInfo.InvariantCulture, $"![{Path.GetFileNameWithoutExtension(chart)}]({chart})\n\n");
+            }
+        }
+
+        md.Append("Per-second timeline (requests, latency, devices online, CPU and RSS of every process): `results.json`.\n");
+        return md.ToString();
+    }
+
+    private static void AppendCounts(StringBuilder md, string title, IReadOnlyDictionary<string, long> counts)
+    {
+        if (counts.Count == 0)
+        {
+            return;
+        }
+
+        md.Append(title).Append(": ").Append(string.Join(", ", counts.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value:N0}"))).Append(".\n\n");
+    }
+}

@@ -1,0 +1,4 @@
+namespace OrleansRelay.LoadTest.Reporting;
+
+/// <summary>One churn cycle: connect, relay a little, disconnect; then the relay's memory.</summary>
+internal sealed record SoakCycle(int Cycle, int Devices, double ConnectSeconds, long Requests, long Errors, double EdgeRssMiB, double SiloRssMiB);
