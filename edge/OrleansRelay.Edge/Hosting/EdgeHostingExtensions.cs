@@ -127,6 +127,7 @@ public static class EdgeHostingExtensions
         app.MapRelay();
         app.MapEventStreams();
         app.MapHub<DeviceHub>(DeviceHub.Path);
+        app.MapDashboard();
         return app;
     }
 }

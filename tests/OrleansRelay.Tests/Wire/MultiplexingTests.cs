@@ -19,6 +19,7 @@ public sealed class MultiplexingTests
         var big = new byte[4 * 1024 * 1024];
         var frames = new List<(uint Stream, bool End)>();
         var firstBigChunk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var smallQueued = new ManualResetEventSlim();
         var reader = Task.Run(
             () => FrameReadLoop.RunAsync(pipe.Reader, 1 << 20, (in Frame f) =>
             {
@@ -28,7 +29,11 @@ public sealed class MultiplexingTests
                     frames.Add((s.StreamId, s.EndStream));
                 }
 
-                firstBigChunk.TrySetResult();
+                if (firstBigChunk.TrySetResult())
+                {
+                    // Hold the reader (so the large body cannot run ahead) until the small bodies are queued too.
+                    smallQueued.Wait(TimeSpan.FromSeconds(10), Token);
+                }
             }, Token),
             Token);
 
@@ -37,6 +42,7 @@ public sealed class MultiplexingTests
         var smallPumps = Enumerable.Range(2, 50)
             .Select(id => BodyPump.PumpAsync(new MemoryStream(new byte[100]), (uint)id, sender, new SendWindow(int.MaxValue), Chunk, long.MaxValue, Token))
             .ToArray();
+        smallQueued.Set();
         await Task.WhenAll(smallPumps.Append(bigPump)).WaitAsync(TimeSpan.FromSeconds(30), Token);
         sender.Complete();
         await writer;

@@ -1,0 +1,158 @@
+// OrleansRelay dashboard: sign in with the operator key, watch devices (live presence and notifications over the
+// SignalR hub /hubs/devices) and send requests to them through the relay. Plain JavaScript, no build step.
+"use strict";
+
+const storageKey = "orleansrelay.dashboard";
+const state = { key: sessionStorage.getItem(`${storageKey}.key`), devices: JSON.parse(localStorage.getItem(`${storageKey}.devices`) || "[]"), hub: null };
+const $ = (selector, root = document) => root.querySelector(selector);
+
+function authHeaders() { return { "X-Admin-Key": state.key }; }
+
+async function signIn(key) {
+  // The key is checked by asking for a device that cannot exist: 404 means the key was accepted, 401 that it was not.
+  const probe = await fetch("/v1/admin/devices/dashboard-key-check", { headers: { "X-Admin-Key": key } });
+  if (probe.status === 401) { throw new Error("That key was not accepted."); }
+  state.key = key;
+  sessionStorage.setItem(`${storageKey}.key`, key);
+}
+
+function signOut() {
+  sessionStorage.removeItem(`${storageKey}.key`);
+  location.reload();
+}
+
+function saveDevices() { localStorage.setItem(`${storageKey}.devices`, JSON.stringify(state.devices)); }
+
+function card(deviceId) { return document.querySelector(`li.device[data-device-id="${CSS.escape(deviceId)}"]`); }
+
+function setPresence(deviceId, online, reason) {
+  const badge = $(".presence", card(deviceId));
+  if (!badge) { return; }
+  badge.dataset.online = String(online);
+  badge.textContent = online ? "online" : `offline${reason ? ` (${reason})` : ""}`;
+}
+
+function addNotification(deviceId, message) {
+  const feed = $(".feed", card(deviceId));
+  if (!feed) { return; }
+  const item = document.createElement("li");
+  const time = document.createElement("time");
+  time.dateTime = message.at;
+  time.textContent = new Date(message.at).toLocaleTimeString();
+  item.append(time, document.createTextNode(message.data));
+  feed.prepend(item);
+  while (feed.children.length > 50) { feed.lastElementChild.remove(); }
+}
+
+async function addDevice(deviceId) {
+  const response = await fetch(`/v1/admin/devices/${encodeURIComponent(deviceId)}`, { headers: authHeaders() });
+  if (response.status === 404) { throw new Error(`No device '${deviceId}'.`); }
+  if (!response.ok) { throw new Error(`Could not look up '${deviceId}' (${response.status}).`); }
+  const status = await response.json();
+  if (!card(deviceId)) { renderCard(status); }
+  setPresence(deviceId, status.online);
+  if (!state.devices.includes(deviceId)) { state.devices.push(deviceId); saveDevices(); }
+  if (state.hub?.state === signalR.HubConnectionState.Connected) { await state.hub.invoke("Subscribe", deviceId); }
+}
+
+function renderCard(status) {
+  const item = $("#device-template").content.firstElementChild.cloneNode(true);
+  item.dataset.deviceId = status.deviceId;
+  $(".device-name", item).textContent = status.name || status.deviceId;
+  $(".device-id", item).textContent = status.deviceId;
+  $(".remove", item).addEventListener("click", async () => {
+    state.devices = state.devices.filter(id => id !== status.deviceId);
+    saveDevices();
+    item.remove();
+    if (state.hub?.state === signalR.HubConnectionState.Connected) { await state.hub.invoke("Unsubscribe", status.deviceId); }
+  });
+  $(".console", item).addEventListener("submit", event => { event.preventDefault(); send(status.deviceId, event.target, item); });
+  $("#devices").append(item);
+}
+
+async function send(deviceId, form, item) {
+  const method = form.method.value;
+  const path = form.path.value.startsWith("/") ? form.path.value : `/${form.path.value}`;
+  const init = { method, headers: { ...authHeaders() } };
+  if (method !== "GET" && method !== "DELETE" && form.body.value.trim()) {
+    init.body = form.body.value;
+    init.headers["Content-Type"] = "application/json";
+  }
+  const started = performance.now();
+  const output = $(".response", item);
+  output.hidden = false;
+  try {
+    const response = await fetch(`/v1/devices/${encodeURIComponent(deviceId)}/api${path}`, init);
+    const text = await response.text();
+    const elapsed = performance.now() - started;
+    $(".status", output).textContent = `${response.status} ${response.statusText} · ${elapsed.toFixed(1)} ms · X-Cache: ${response.headers.get("X-Cache") ?? "–"}`;
+    $(".headers", output).textContent = [...response.headers].map(([name, value]) => `${name}: ${value}`).join("\n");
+    $(".body", output).textContent = text;
+  } catch (error) {
+    $(".status", output).textContent = `Failed: ${error.message}`;
+  }
+}
+
+async function connectHub() {
+  state.hub = new signalR.HubConnectionBuilder()
+    .withUrl("/hubs/devices", { accessTokenFactory: () => state.key })
+    .withAutomaticReconnect()
+    .build();
+  state.hub.on("notification", message => addNotification(message.deviceId, message));
+  state.hub.on("presence", message => {
+    const presence = JSON.parse(message.data);
+    setPresence(message.deviceId, presence.online, presence.reason);
+  });
+  const hubState = $("#hub-state");
+  state.hub.onreconnecting(() => { hubState.textContent = "Reconnecting…"; });
+  state.hub.onreconnected(async () => {
+    hubState.textContent = "Live";
+    for (const id of state.devices) { await state.hub.invoke("Subscribe", id); }
+  });
+  await state.hub.start();
+  hubState.textContent = "Live";
+  for (const id of state.devices) { await state.hub.invoke("Subscribe", id); }
+}
+
+async function showWorkspace() {
+  $("#sign-in").hidden = true;
+  $("#workspace").hidden = false;
+  $("#sign-out").hidden = false;
+  const wanted = new URLSearchParams(location.search).get("device");
+  if (wanted && !state.devices.includes(wanted)) { state.devices.push(wanted); saveDevices(); }
+  await connectHub();
+  for (const id of [...state.devices]) {
+    try { await addDevice(id); } catch (error) { showError("#add-error", error.message); }
+  }
+}
+
+function showError(selector, message) {
+  const element = $(selector);
+  element.textContent = message;
+  element.hidden = false;
+}
+
+$("#sign-in-form").addEventListener("submit", async event => {
+  event.preventDefault();
+  try {
+    await signIn($("#key").value);
+    await showWorkspace();
+  } catch (error) {
+    showError("#sign-in-error", error.message);
+  }
+});
+
+$("#add-device").addEventListener("submit", async event => {
+  event.preventDefault();
+  $("#add-error").hidden = true;
+  try {
+    await addDevice($("#device-id").value.trim());
+    $("#device-id").value = "";
+  } catch (error) {
+    showError("#add-error", error.message);
+  }
+});
+
+$("#sign-out").addEventListener("click", signOut);
+
+if (state.key) { showWorkspace().catch(error => showError("#add-error", error.message)); }

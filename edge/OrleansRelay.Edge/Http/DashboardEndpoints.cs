@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace OrleansRelay.Edge.Http;
+
+/// <summary>
+/// The browser dashboard: <c>/</c> and its files under <c>/dashboard/</c>, embedded in the edge (the SignalR client
+/// from the npm package the build installs). The page itself is public; everything it shows needs the operator key.
+/// </summary>
+internal static class DashboardEndpoints
+{
+    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
+    {
+        ["index.html"] = "text/html; charset=utf-8",
+        ["dashboard.css"] = "text/css; charset=utf-8",
+        ["dashboard.js"] = "text/javascript; charset=utf-8",
+        ["signalr.min.js"] = "text/javascript; charset=utf-8",
+    };
+
+    public static void MapDashboard(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/", (HttpContext context) => ServeAsync(context, "index.html"));
+        routes.MapGet("/dashboard/{file}", (HttpContext context, string file) => ServeAsync(context, file));
+    }
+
+    private static async Task ServeAsync(HttpContext context, string file)
+    {
+        if (!ContentTypes.TryGetValue(file, out var contentType)
+            || typeof(DashboardEndpoints).Assembly.GetManifestResourceStream($"dashboard/{file}") is not { } content)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        await using (content)
+        {
+            context.Response.ContentType = contentType;
+            context.Response.Headers.CacheControl = "no-cache";
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            context.Response.Headers["Content-Security-Policy"] = "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'";
+            await content.CopyToAsync(context.Response.Body, context.RequestAborted);
+        }
+    }
+}
