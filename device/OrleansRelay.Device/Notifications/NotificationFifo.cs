@@ -19,6 +19,7 @@ public sealed partial class NotificationFifo : IDisposable
     private readonly FileStream _reader;
     private readonly Thread _thread;
     private volatile bool _stopping;
+    private int _disposed;
 
     private NotificationFifo(string path, DeviceDaemon daemon, int maxLineBytes, ILogger logger)
     {
@@ -51,6 +52,11 @@ public sealed partial class NotificationFifo : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping = true;
         try
         {
