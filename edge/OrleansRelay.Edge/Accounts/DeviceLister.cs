@@ -1,4 +1,3 @@
-using System.Text.Json;
 using OrleansRelay.Contracts.Grains;
 
 namespace OrleansRelay.Edge.Accounts;
@@ -26,29 +25,8 @@ internal sealed class DeviceLister
             }
 
             var status = await grain.GetStatus();
-            return new DeviceListItem(id, status.Name ?? InfoName(status.InfoJson) ?? id, status.Online);
+            return new DeviceListItem(id, ownership.Name ?? id, status.Online);
         }));
         return [.. items.OfType<DeviceListItem>()];
-    }
-
-    private static string? InfoName(string? infoJson)
-    {
-        if (infoJson is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(infoJson);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("name", out var name) && name.ValueKind == JsonValueKind.String
-                ? name.GetString()
-                : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }

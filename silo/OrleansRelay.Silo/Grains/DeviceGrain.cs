@@ -134,7 +134,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
     public ValueTask<DeviceOwnership> GetOwnership()
     {
         var state = _registration.State;
-        return ValueTask.FromResult(state.Registered ? new DeviceOwnership(true, state.Email, state.ApiAuthPath) : new DeviceOwnership(false, null, null));
+        return ValueTask.FromResult(state.Registered ? new DeviceOwnership(true, state.Email, state.ApiAuthPath, state.InfoName ?? state.Name) : new DeviceOwnership(false, null, null, null));
     }
 
     public async ValueTask<DeviceConnectResult> Connect(DeviceConnectRequest request)
@@ -191,13 +191,15 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             ? path
             : null;
         var state = _registration.State;
-        var (previous, previousPath) = (state.Email, state.ApiAuthPath);
+        var (previous, previousPath, previousName) = (state.Email, state.ApiAuthPath, state.InfoName);
+        var name = info.Name is { Length: <= 200 } infoName ? infoName : null;
         try
         {
-            if (previous != email || previousPath != authPath)
+            if (previous != email || previousPath != authPath || previousName != name)
             {
                 state.Email = email;
                 state.ApiAuthPath = authPath;
+                state.InfoName = name;
                 await _registration.WriteStateAsync();
                 if (previous is not null && previous != email)
                 {
@@ -213,7 +215,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The session stands; the binding is retried on the next connect.
-            (state.Email, state.ApiAuthPath) = (previous, previousPath);
+            (state.Email, state.ApiAuthPath, state.InfoName) = (previous, previousPath, previousName);
             Log.OwnerBindFailed(_logger, DeviceId, ex.GetType().Name, ex.Message);
         }
     }

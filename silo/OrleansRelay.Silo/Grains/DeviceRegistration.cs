@@ -27,4 +27,8 @@ public sealed class DeviceRegistration
     /// <summary>The device's <c>apiAuthPath</c> from its hello.</summary>
     [Id(5)]
     public string? ApiAuthPath { get; set; }
+
+    /// <summary>The <c>name</c> from the device's hello, shown to its owner when the operator gave none.</summary>
+    [Id(6)]
+    public string? InfoName { get; set; }
 }
