@@ -57,6 +57,18 @@ FLUSH PRIVILEGES;
 SQL
 }
 
+start_smtp() { # start_smtp <port>: an SMTP sink that stores every message in a maildir (exported to the tests)
+  local port="$1" dir; dir="$(services_dir)/smtp-$port"
+  export ORLEANSRELAY_TEST_SMTP="127.0.0.1:$port"
+  export ORLEANSRELAY_TEST_MAILDIR="$dir/maildir"
+  if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then return 0; fi
+  port_free "$port" || { echo "services: port $port is taken; set SMTP_PORT to another port" >&2; return 1; }
+  rm -rf "$dir"; mkdir -p "$dir/maildir/tmp" "$dir/maildir/new" "$dir/maildir/cur"
+  /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$port" -c aiosmtpd.handlers.Mailbox "$dir/maildir" >"$dir/smtp.log" 2>&1 &
+  echo $! >"$dir/pid"
+  wait_for 15 "smtp on $port" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port"
+}
+
 stop_services() {
   local dir; dir="$(services_dir)"
   for pidfile in "$dir"/*/pid; do

@@ -22,6 +22,11 @@ public interface IDeviceGrain : IGrainWithStringKey
     [Alias("GetStatus")]
     ValueTask<DeviceStatus> GetStatus();
 
+    /// <summary>The address the device is bound to and its <c>apiAuthPath</c>: what access control and device-side authentication need.</summary>
+    [Alias("GetOwnership")]
+    [AlwaysInterleave]
+    ValueTask<DeviceOwnership> GetOwnership();
+
     /// <summary>Authenticates a new connection and, on success, makes it the live session, replacing any older one.</summary>
     [Alias("Connect")]
     ValueTask<DeviceConnectResult> Connect(DeviceConnectRequest request);

@@ -1,23 +1,47 @@
-// OrleansRelay dashboard: sign in with the operator key, watch devices (live presence and notifications over the
-// SignalR hub /hubs/devices) and send requests to them through the relay. Plain JavaScript, no build step.
+// OrleansRelay dashboard: sign in (an account, or the operator key), see devices with live presence and
+// notifications (SignalR hub /hubs/devices) and send requests to them through the relay. Plain JavaScript.
 "use strict";
 
 const storageKey = "orleansrelay.dashboard";
-const state = { key: sessionStorage.getItem(`${storageKey}.key`), devices: JSON.parse(localStorage.getItem(`${storageKey}.devices`) || "[]"), hub: null };
+const saved = JSON.parse(sessionStorage.getItem(`${storageKey}.auth`) || localStorage.getItem(`${storageKey}.auth`) || "null");
+const state = { auth: saved, devices: JSON.parse(localStorage.getItem(`${storageKey}.devices`) || "[]"), hub: null };
 const $ = (selector, root = document) => root.querySelector(selector);
+const isOperator = () => state.auth?.kind === "operator";
 
-function authHeaders() { return { "X-Admin-Key": state.key }; }
+function authHeaders() { return { Authorization: `Bearer ${state.auth.token}` }; }
 
-async function signIn(key) {
-  // The key is checked by asking for a device that cannot exist: 404 means the key was accepted, 401 that it was not.
-  const probe = await fetch("/v1/admin/devices/dashboard-key-check", { headers: { "X-Admin-Key": key } });
-  if (probe.status === 401) { throw new Error("That key was not accepted."); }
-  state.key = key;
-  sessionStorage.setItem(`${storageKey}.key`, key);
+async function signIn(form) {
+  const key = form.key.value;
+  if (key) {
+    // The key is checked by asking for a device that cannot exist: 404 means the key was accepted, 401 that it was not.
+    const probe = await fetch("/v1/admin/devices/dashboard-key-check", { headers: { "X-Admin-Key": key } });
+    if (probe.status === 401) { throw new Error("That key was not accepted."); }
+    remember({ kind: "operator", token: key }, false);
+    return;
+  }
+  const response = await fetch("/v1/auth", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email: form.email.value, password: form.password.value, remember: form.remember.checked }),
+  });
+  if (response.status === 401) { throw new Error("Wrong e-mail or password (or the address is not confirmed yet)."); }
+  if (response.status === 429) { throw new Error(`Too many attempts; try again in ${response.headers.get("Retry-After") ?? "a few"} s.`); }
+  if (!response.ok) { throw new Error(`Sign-in failed (${response.status}).`); }
+  const signedIn = await response.json();
+  remember({ kind: "user", token: signedIn.access_token, expires: signedIn.expires }, form.remember.checked);
+  state.devices = signedIn.devices.map(d => d.id);
+  saveDevices();
 }
 
-function signOut() {
-  sessionStorage.removeItem(`${storageKey}.key`);
+function remember(auth, persist) {
+  state.auth = auth;
+  (persist ? localStorage : sessionStorage).setItem(`${storageKey}.auth`, JSON.stringify(auth));
+}
+
+async function signOut() {
+  if (state.auth?.kind === "user") { await fetch("/v1/auth/signout", { method: "POST", headers: authHeaders() }).catch(() => {}); }
+  sessionStorage.removeItem(`${storageKey}.auth`);
+  localStorage.removeItem(`${storageKey}.auth`);
   location.reload();
 }
 
@@ -44,11 +68,22 @@ function addNotification(deviceId, message) {
   while (feed.children.length > 50) { feed.lastElementChild.remove(); }
 }
 
+async function lookUp(deviceId) {
+  if (isOperator()) {
+    const response = await fetch(`/v1/admin/devices/${encodeURIComponent(deviceId)}`, { headers: authHeaders() });
+    if (response.status === 404) { throw new Error(`No device '${deviceId}'.`); }
+    if (!response.ok) { throw new Error(`Could not look up '${deviceId}' (${response.status}).`); }
+    return await response.json();
+  }
+  const response = await fetch("/v1/devices/list", { headers: authHeaders() });
+  if (response.status === 401) { await signOut(); }
+  const device = (await response.json()).devices.find(d => d.id === deviceId);
+  if (!device) { throw new Error(`No device '${deviceId}'.`); }
+  return { deviceId: device.id, name: device.name, online: device.online };
+}
+
 async function addDevice(deviceId) {
-  const response = await fetch(`/v1/admin/devices/${encodeURIComponent(deviceId)}`, { headers: authHeaders() });
-  if (response.status === 404) { throw new Error(`No device '${deviceId}'.`); }
-  if (!response.ok) { throw new Error(`Could not look up '${deviceId}' (${response.status}).`); }
-  const status = await response.json();
+  const status = await lookUp(deviceId);
   if (!card(deviceId)) { renderCard(status); }
   setPresence(deviceId, status.online);
   if (!state.devices.includes(deviceId)) { state.devices.push(deviceId); saveDevices(); }
@@ -95,7 +130,7 @@ async function send(deviceId, form, item) {
 
 async function connectHub() {
   state.hub = new signalR.HubConnectionBuilder()
-    .withUrl("/hubs/devices", { accessTokenFactory: () => state.key })
+    .withUrl("/hubs/devices", { accessTokenFactory: () => state.auth.token })
     .withAutomaticReconnect()
     .build();
   state.hub.on("notification", message => addNotification(message.deviceId, message));
@@ -118,6 +153,7 @@ async function showWorkspace() {
   $("#sign-in").hidden = true;
   $("#workspace").hidden = false;
   $("#sign-out").hidden = false;
+  $("#add-device").hidden = !isOperator();
   const wanted = new URLSearchParams(location.search).get("device");
   if (wanted && !state.devices.includes(wanted)) { state.devices.push(wanted); saveDevices(); }
   await connectHub();
@@ -135,7 +171,7 @@ function showError(selector, message) {
 $("#sign-in-form").addEventListener("submit", async event => {
   event.preventDefault();
   try {
-    await signIn($("#key").value);
+    await signIn(event.target);
     await showWorkspace();
   } catch (error) {
     showError("#sign-in-error", error.message);
@@ -155,4 +191,4 @@ $("#add-device").addEventListener("submit", async event => {
 
 $("#sign-out").addEventListener("click", signOut);
 
-if (state.key) { showWorkspace().catch(error => showError("#add-error", error.message)); }
+if (state.auth) { showWorkspace().catch(error => showError("#add-error", error.message)); }

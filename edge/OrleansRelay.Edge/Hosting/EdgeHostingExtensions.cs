@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using OrleansRelay.Edge.Accounts;
 using OrleansRelay.Edge.Connections;
 using OrleansRelay.Edge.Events;
 using OrleansRelay.Edge.Hubs;
@@ -39,7 +40,6 @@ public static class EdgeHostingExtensions
         services.TryAddSingleton<DeviceEventFeeds>();
         services.TryAddSingleton<DeviceEventHub>();
         services.TryAddSingleton<HubSubscriptions>();
-        services.TryAddSingleton<AdminKeyFilter>();
         services.AddSignalR();
         services.TryAddSingleton<EdgeObserver>();
         services.TryAddSingleton<EdgeIdentity>();
@@ -50,6 +50,8 @@ public static class EdgeHostingExtensions
         services.AddSingleton<EdgeLease>();
         services.AddHostedService(sp => sp.GetRequiredService<EdgeLease>());
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
+        services.AddRelayAccounts(builder.Configuration);
+        services.AddOpenApi();
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(EdgeMetrics.MeterName, Silo.Caching.CacheMetrics.MeterName, "Microsoft.Orleans")
@@ -108,7 +110,11 @@ public static class EdgeHostingExtensions
     /// <summary>Maps the edge's HTTP endpoints: health, operator API and relay.</summary>
     public static WebApplication MapRelayEdge(this WebApplication app)
     {
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapHealth();
+        app.MapOpenApi("/openapi/{documentName}.json");
         // Metrics reveal how many devices an edge holds: operators only (admin key, or the key as a bearer token).
         var metricsGuard = ActivatorUtilities.CreateInstance<AdminKeyFilter>(app.Services);
         app.Use(async (context, next) =>
@@ -126,8 +132,9 @@ public static class EdgeHostingExtensions
         app.MapFactory();
         app.MapRelay();
         app.MapEventStreams();
-        app.MapHub<DeviceHub>(DeviceHub.Path);
+        app.MapHub<DeviceHub>(DeviceHub.Path).RequireAuthorization(RelayClaims.UserOrOperatorPolicy);
         app.MapDashboard();
+        app.MapRelayAccounts();
         return app;
     }
 }

@@ -25,12 +25,9 @@ internal sealed partial class AdminKeyFilter : IEndpointFilter
         IsAuthorized(context.HttpContext) ? await next(context) : RelayErrors.Json(StatusCodes.Status401Unauthorized, "Unauthorized");
 
     /// <summary>Whether the request carries the admin key (see <see cref="OperatorKey.Presented"/>). Logs refusals.</summary>
-    public bool IsAuthorized(HttpContext http) =>
-        IsAuthorized(http, OperatorKey.Presented(http.Request.Headers[HeaderName], http.Request.Headers.Authorization));
-
-    /// <summary>Whether <paramref name="presented"/> (found by the caller) is the admin key. Logs refusals.</summary>
-    public bool IsAuthorized(HttpContext http, string presented)
+    public bool IsAuthorized(HttpContext http)
     {
+        var presented = OperatorKey.Presented(http.Request.Headers[HeaderName], http.Request.Headers.Authorization);
         if (_key.Matches(presented))
         {
             return true;

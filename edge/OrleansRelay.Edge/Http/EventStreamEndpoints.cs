@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using OrleansRelay.Contracts.Grains;
+using OrleansRelay.Edge.Accounts;
 using OrleansRelay.Contracts.Model;
 using OrleansRelay.Edge.Events;
 using OrleansRelay.Wire;
@@ -24,7 +25,7 @@ internal static partial class EventStreamEndpoints
     private const int ReplayPage = 1000;
 
     public static void MapEventStreams(this IEndpointRouteBuilder routes) =>
-        routes.MapGet("/v1/devices/{deviceId}/events", StreamAsync).AddEndpointFilter<AdminKeyFilter>();
+        routes.MapGet("/v1/devices/{deviceId}/events", StreamAsync).RequireDeviceAccess();
 
     private static async Task StreamAsync(HttpContext context, string deviceId, IGrainFactory grains, DeviceEventHub hub, ILoggerFactory loggers)
     {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRelay.Contracts.Grains;
+using OrleansRelay.Edge.Accounts;
 using OrleansRelay.Contracts.Model;
 using OrleansRelay.Edge.Diagnostics;
 using OrleansRelay.Edge.Hosting;
@@ -20,7 +21,7 @@ internal static partial class RelayEndpoints
 
     public static void MapRelay(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup(RoutePrefix).AddEndpointFilter<AdminKeyFilter>();
+        var group = routes.MapGroup(RoutePrefix).RequireDeviceAccess();
         group.Map("/", RelayAsync);
         group.Map("/{**path}", RelayAsync);
     }

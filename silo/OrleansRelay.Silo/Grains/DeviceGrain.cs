@@ -132,6 +132,12 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             state.Registered ? state.RegisteredAt : null));
     }
 
+    public ValueTask<DeviceOwnership> GetOwnership()
+    {
+        var state = _registration.State;
+        return ValueTask.FromResult(state.Registered ? new DeviceOwnership(true, state.Email, state.ApiAuthPath, state.InfoName ?? state.Name) : new DeviceOwnership(false, null, null, null));
+    }
+
     public async ValueTask<DeviceConnectResult> Connect(DeviceConnectRequest request)
     {
         if (!IsRegistered)
@@ -159,12 +165,60 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         DelayDeactivation(KeepAliveWhileConnected);
         Log.Connected(_logger, DeviceId, epoch, request.Edge.EdgeId);
         WatchEdge(_session);
+        await BindOwnerAsync(request.InfoJson);
         if (previous is null)
         {
             await PublishPresenceAsync(online: true, "connected");
         }
 
         return new DeviceConnectResult(true, epoch, null, null);
+    }
+
+    /// <summary>
+    /// Binds the device to the address its hello names (and remembers its <c>apiAuthPath</c>). Storage is written only
+    /// when either changed; the account is told on every connect (one-way, idempotent), so a confirmation mail that
+    /// failed to go out is retried on the next connect.
+    /// </summary>
+    private async Task BindOwnerAsync(string? infoJson)
+    {
+        var info = Accounts.DeviceInfo.Parse(infoJson);
+        var email = Contracts.Model.Accounts.AccountEmails.Normalize(info.Email);
+        if (info.Email is not null && email is null)
+        {
+            Log.BadOwnerEmail(_logger, DeviceId);
+        }
+
+        var authPath = info.ApiAuthPath is { } path && path.StartsWith('/') && !path.StartsWith("//", StringComparison.Ordinal) && path.All(c => c > ' ' && c < 127)
+            ? path
+            : null;
+        var state = _registration.State;
+        var (previous, previousPath, previousName) = (state.Email, state.ApiAuthPath, state.InfoName);
+        var name = info.Name is { Length: <= 200 } infoName ? infoName : null;
+        try
+        {
+            if (previous != email || previousPath != authPath || previousName != name)
+            {
+                state.Email = email;
+                state.ApiAuthPath = authPath;
+                state.InfoName = name;
+                await _registration.WriteStateAsync();
+                if (previous is not null && previous != email)
+                {
+                    await GrainFactory.GetGrain<IAccountGrain>(previous).UnbindDevice(DeviceId);
+                }
+            }
+
+            if (email is not null)
+            {
+                await GrainFactory.GetGrain<IAccountGrain>(email).BindDevice(DeviceId);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The session stands; the binding is retried on the next connect.
+            (state.Email, state.ApiAuthPath, state.InfoName) = (previous, previousPath, previousName);
+            Log.OwnerBindFailed(_logger, DeviceId, ex.GetType().Name, ex.Message);
+        }
     }
 
     public ValueTask<bool> Reattach(DeviceSessionRef session)
@@ -575,6 +629,12 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
         [LoggerMessage(1017, LogLevel.Warning, "Device {DeviceId}: could not push events to edge {EdgeId} ({Exception})")]
         public static partial void DeliveryFailed(ILogger logger, string deviceId, string edgeId, string exception);
+
+        [LoggerMessage(1030, LogLevel.Warning, "Device {DeviceId}: the e-mail address in its device info is not a plain address; not bound")]
+        public static partial void BadOwnerEmail(ILogger logger, string deviceId);
+
+        [LoggerMessage(1031, LogLevel.Warning, "Device {DeviceId}: binding to its owner's account failed ({Exception}): {Detail}; retried on the next connect")]
+        public static partial void OwnerBindFailed(ILogger logger, string deviceId, string exception, string detail);
 
         [LoggerMessage(1010, LogLevel.Debug, "Device {DeviceId} invalidated {Paths} paths; {Removed} cached responses dropped")]
         public static partial void CacheInvalidated(ILogger logger, string deviceId, int paths, int removed);

@@ -19,4 +19,16 @@ public sealed class DeviceRegistration
     /// <summary>When the device was first provisioned.</summary>
     [Id(3)]
     public DateTimeOffset RegisteredAt { get; set; }
+
+    /// <summary>The normalized e-mail address the device's hello names (its owner's account).</summary>
+    [Id(4)]
+    public string? Email { get; set; }
+
+    /// <summary>The device's <c>apiAuthPath</c> from its hello.</summary>
+    [Id(5)]
+    public string? ApiAuthPath { get; set; }
+
+    /// <summary>The <c>name</c> from the device's hello, shown to its owner when the operator gave none.</summary>
+    [Id(6)]
+    public string? InfoName { get; set; }
 }

@@ -68,18 +68,24 @@ public static class RelaySiloBuilderExtensions
         {
             var connectionString = storage.MySqlConnectionString
                 ?? throw new InvalidOperationException("Storage:Provider is MySql but ConnectionStrings:MySql is not set.");
-            silo.AddAdoNetGrainStorage(RelaySiloDefaults.DeviceStorageName, options => options.Configure<Serializer>((o, serializer) =>
+            // Accounts live in the same table (one row per grain state, keyed by grain identity).
+            foreach (var name in new[] { RelaySiloDefaults.DeviceStorageName, RelaySiloDefaults.AccountStorageName })
             {
-                o.Invariant = MySqlSchema.Invariant;
-                o.ConnectionString = connectionString;
-                // Binary Orleans serialization: compact, and byte arrays are not inflated to base64 JSON.
-                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
-            }));
+                silo.AddAdoNetGrainStorage(name, options => options.Configure<Serializer>((o, serializer) =>
+                {
+                    o.Invariant = MySqlSchema.Invariant;
+                    o.ConnectionString = connectionString;
+                    // Binary Orleans serialization: compact, and byte arrays are not inflated to base64 JSON.
+                    o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+                }));
+            }
+
             silo.Services.TryAddSingleton<IDeviceEventStore>(new MySqlDeviceEventStore(connectionString));
         }
         else
         {
             silo.AddMemoryGrainStorage(RelaySiloDefaults.DeviceStorageName);
+            silo.AddMemoryGrainStorage(RelaySiloDefaults.AccountStorageName);
             silo.Services.TryAddSingleton<IDeviceEventStore, MemoryDeviceEventStore>();
         }
 
@@ -96,6 +102,9 @@ public static class RelaySiloBuilderExtensions
         silo.Services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.SectionName);
         silo.Services.AddOptions<EventOptions>().BindConfiguration(EventOptions.SectionName);
         silo.Services.TryAddSingleton<IDeviceEventStore, MemoryDeviceEventStore>();
+        silo.Services.AddOptions<Accounts.AccountOptions>().BindConfiguration(Accounts.AccountOptions.SectionName);
+        silo.Services.AddOptions<Accounts.MailOptions>().BindConfiguration(Accounts.MailOptions.SectionName);
+        silo.Services.TryAddSingleton<Accounts.ConfirmationMailer>();
         return silo;
     }
 }

@@ -5,4 +5,7 @@ public static class RelaySiloDefaults
 {
     /// <summary>Grain storage provider for device registrations.</summary>
     public const string DeviceStorageName = "devices";
+
+    /// <summary>Grain storage provider for accounts and confirmation links.</summary>
+    public const string AccountStorageName = "accounts";
 }

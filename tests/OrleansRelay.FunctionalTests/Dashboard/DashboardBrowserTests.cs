@@ -36,6 +36,7 @@ public sealed class DashboardBrowserTests
             page.Console += (_, message) => TestContext.Current.TestOutputHelper?.WriteLine($"browser {message.Type}: {message.Text}");
 
             await page.GotoAsync($"{edge.Client.BaseAddress}?device=dash-1");
+            await page.ClickAsync("#sign-in-form summary");
             await page.FillAsync("#key", "not-the-key-at-all-000");
             await page.ClickAsync("#sign-in-form button[type=submit]");
             await Assertions.Expect(page.Locator("#sign-in-error")).ToHaveTextAsync("That key was not accepted.");

@@ -1,0 +1,48 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using OrleansRelay.Contracts.Grains;
+using OrleansRelay.Wire;
+
+namespace OrleansRelay.Edge.Accounts;
+
+/// <summary>
+/// Who may reach which device: an operator any device; a signed-in user only the devices whose hello names the
+/// user's (confirmed) address. The one check the relay, the event streams, device-side auth and the hub share.
+/// Callers answer a refusal with 404, exactly as for an unknown device.
+/// </summary>
+public sealed class DeviceAccess
+{
+    private readonly IGrainFactory _grains;
+
+    public DeviceAccess(IGrainFactory grains)
+    {
+        _grains = grains;
+    }
+
+    /// <summary>Whether the authenticated caller of <paramref name="context"/> may reach <paramref name="deviceId"/>.</summary>
+    public Task<bool> CanAccessAsync(HttpContext context, string deviceId) => CanAccessAsync(context.User, deviceId);
+
+    /// <summary>Whether <paramref name="user"/> (as the relay's authentication scheme made it) may reach <paramref name="deviceId"/>.</summary>
+    public async Task<bool> CanAccessAsync(ClaimsPrincipal user, string deviceId)
+    {
+        if (IsOperator(user))
+        {
+            return true;
+        }
+
+        if (Email(user) is not { } email || !DeviceIds.IsValid(deviceId))
+        {
+            return false;
+        }
+
+        var ownership = await _grains.GetGrain<IDeviceGrain>(deviceId).GetOwnership();
+        return ownership.Registered && string.Equals(ownership.Email, email, StringComparison.Ordinal);
+    }
+
+    /// <summary>Whether the caller authenticated with the operator key.</summary>
+    public static bool IsOperator(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && user.IsInRole(RelayClaims.OperatorRole);
+
+    /// <summary>The signed-in user's address (null for operators and anonymous callers).</summary>
+    public static string? Email(ClaimsPrincipal user) =>
+        user.Identity?.IsAuthenticated == true ? user.FindFirst(RelayClaims.Email)?.Value : null;
+}

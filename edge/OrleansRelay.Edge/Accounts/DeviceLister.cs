@@ -1,0 +1,32 @@
+using OrleansRelay.Contracts.Grains;
+
+namespace OrleansRelay.Edge.Accounts;
+
+/// <summary>The devices of one address, with name and online state (re-checked against each device's binding).</summary>
+internal sealed class DeviceLister
+{
+    private readonly IGrainFactory _grains;
+
+    public DeviceLister(IGrainFactory grains)
+    {
+        _grains = grains;
+    }
+
+    public async Task<DeviceListItem[]> ListAsync(string email)
+    {
+        var ids = await _grains.GetGrain<IAccountGrain>(email).GetDevices();
+        var items = await Task.WhenAll(ids.Select(async id =>
+        {
+            var grain = _grains.GetGrain<IDeviceGrain>(id);
+            var ownership = await grain.GetOwnership();
+            if (!ownership.Registered || ownership.Email != email)
+            {
+                return null;
+            }
+
+            var status = await grain.GetStatus();
+            return new DeviceListItem(id, ownership.Name ?? id, status.Online);
+        }));
+        return [.. items.OfType<DeviceListItem>()];
+    }
+}

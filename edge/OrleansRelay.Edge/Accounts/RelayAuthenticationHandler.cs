@@ -1,0 +1,110 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansRelay.Contracts.Grains;
+using OrleansRelay.Edge.Hosting;
+using OrleansRelay.Edge.Http;
+using OrleansRelay.Silo.Hosting;
+
+namespace OrleansRelay.Edge.Accounts;
+
+/// <summary>
+/// The relay's one authentication scheme. The operator key (<c>X-Admin-Key</c>, or as a bearer token) makes an
+/// operator; any other bearer token must be a user token whose signature, expiry and generation check out (the last
+/// against the account grain, so revocation takes effect on every edge at once). Challenges answer 401 with the
+/// contract's body; forbidden answers 404, so a caller learns nothing about device ids that are not theirs.
+/// </summary>
+internal sealed partial class RelayAuthenticationHandler : AuthenticationHandler<AuthenticationSchemeOptions>
+{
+    private readonly OperatorKey _operatorKey;
+    private readonly TokenService _tokens;
+    private readonly IGrainFactory _grains;
+
+    public RelayAuthenticationHandler(
+        IOptionsMonitor<AuthenticationSchemeOptions> options,
+        ILoggerFactory logger,
+        UrlEncoder encoder,
+        IOptions<EdgeOptions> edge,
+        TokenService tokens,
+        IGrainFactory grains)
+        : base(options, logger, encoder)
+    {
+        _operatorKey = new OperatorKey(edge.Value.AdminKey);
+        _tokens = tokens;
+        _grains = grains;
+    }
+
+    /// <summary>Where a token may come as the <c>access_token</c> query parameter (SignalR over WebSockets).</summary>
+    private static readonly PathString HubTokenPath = "/hubs";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var adminKey = Request.Headers[OperatorKey.HeaderName].ToString();
+        if (adminKey.Length > 0)
+        {
+            return _operatorKey.Matches(adminKey) ? Operator() : Refuse("operator key does not match");
+        }
+
+        var authorization = Request.Headers.Authorization.ToString();
+        string bearer;
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            bearer = authorization["Bearer ".Length..].Trim();
+        }
+        else if (Request.Path.StartsWithSegments(HubTokenPath) && Request.Query["access_token"].ToString() is { Length: > 0 } queryToken)
+        {
+            // Browsers cannot set headers on WebSocket requests: SignalR clients send the token in the query there.
+            bearer = queryToken;
+        }
+        else
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (_operatorKey.Matches(bearer))
+        {
+            return Operator();
+        }
+
+        var token = await _tokens.ValidateAsync(bearer);
+        if (token is null)
+        {
+            return Refuse("token signature or lifetime invalid");
+        }
+
+        if (!await _grains.GetGrain<IAccountGrain>(token.Email).IsTokenValid(token.TokenId, token.Generation))
+        {
+            return Refuse("token revoked");
+        }
+
+        return AuthenticateResult.Success(new AuthenticationTicket(token.ToPrincipal(), RelayClaims.Scheme));
+    }
+
+    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Bearer";
+        await RelayErrors.Json(StatusCodes.Status401Unauthorized, "Unauthorized").ExecuteAsync(Context);
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        RelayErrors.Json(StatusCodes.Status404NotFound, "Unknown device.").ExecuteAsync(Context);
+
+    private static AuthenticateResult Operator() => AuthenticateResult.Success(new AuthenticationTicket(
+        new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Role, RelayClaims.OperatorRole)], RelayClaims.Scheme)),
+        RelayClaims.Scheme));
+
+    private AuthenticateResult Refuse(string reason)
+    {
+        Log.Refused(Logger, Request.Method, Request.Path, Context.Connection.RemoteIpAddress?.ToString(), reason);
+        return AuthenticateResult.Fail(reason);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(4100, LogLevel.Warning, "Credentials refused for {Method} {Path} from {RemoteIp}: {Reason}")]
+        public static partial void Refused(ILogger logger, string method, PathString path, string? remoteIp, string reason);
+    }
+}

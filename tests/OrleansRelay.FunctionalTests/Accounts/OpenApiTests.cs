@@ -1,0 +1,21 @@
+using System.Text.Json;
+using OrleansRelay.FunctionalTests.TestUtilities;
+
+namespace OrleansRelay.FunctionalTests.Accounts;
+
+/// <summary>The edge serves an OpenAPI document naming the client API.</summary>
+[Collection(AccountCollection.Name)]
+public sealed class OpenApiTests(AccountFixture fixture)
+{
+    [Fact]
+    public async Task OpenApiDocument_ListsTheClientApi()
+    {
+        using var anonymous = AccountFixture.Anonymous(fixture.EdgeA);
+        var document = JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken)).RootElement;
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToHashSet();
+        foreach (var expected in new[] { "/v1/auth", "/v1/devices/list", "/v1/confirmation", "/v1/devices/{deviceId}/auth", "/v1/devices/{deviceId}/events" })
+        {
+            Assert.Contains(expected, paths);
+        }
+    }
+}
