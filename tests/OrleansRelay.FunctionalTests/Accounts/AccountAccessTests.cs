@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 
 using OrleansRelay.FunctionalTests.TestUtilities;
 
@@ -81,12 +82,13 @@ public sealed class AccountAccessTests(AccountFixture fixture)
     }
 
     [Fact]
-    public async Task OtherUsersDevice_Is404OnRelayEventsAndDeviceAuth_LikeAnUnknownDevice()
+    public async Task OtherUsersDevice_Is404OnRelayEventsAndDeviceAuth_AndAHubError_LikeAnUnknownDevice()
     {
         var (alice, aliceDevice, _) = await fixture.ConfirmedDeviceAsync("alice");
         var (_, bobDevice, _) = await fixture.ConfirmedDeviceAsync("bob", apiAuth: true);
         using var anonymous = AccountFixture.Anonymous(fixture.EdgeA);
-        using var user = AccountFixture.Anonymous(fixture.EdgeB, await AccountFixture.SignInAsync(anonymous, alice));
+        var aliceToken = await AccountFixture.SignInAsync(anonymous, alice);
+        using var user = AccountFixture.Anonymous(fixture.EdgeB, aliceToken);
         foreach (var device in new[] { bobDevice, "no-such-device-" + Guid.NewGuid().ToString("N")[..6] })
         {
             using var relay = await user.GetAsync($"/v1/devices/{device}/api/hello", Ct);
@@ -101,6 +103,16 @@ public sealed class AccountAccessTests(AccountFixture fixture)
 
         var list = JsonDocument.Parse(await user.GetStringAsync("/v1/devices/list", Ct)).RootElement.GetProperty("devices");
         Assert.Equal(aliceDevice, Assert.Single(list.EnumerateArray()).GetProperty("id").GetString());
+
+        // The SignalR hub: Alice subscribes to her own device, and Bob's is refused exactly like an unknown one.
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(fixture.EdgeB.Client.BaseAddress!, "/hubs/devices"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(aliceToken))
+            .Build();
+        await hub.StartAsync(Ct);
+        await hub.InvokeAsync("Subscribe", aliceDevice, Ct);
+        var refused = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeAsync("Subscribe", bobDevice, Ct));
+        var unknown = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeAsync("Subscribe", "no-such-device", Ct));
+        Assert.Equal(unknown.Message, refused.Message);
 
         // The operator key still reaches every device.
         Assert.Equal("hi", await fixture.EdgeA.Client.GetStringAsync($"/v1/devices/{bobDevice}/api/hello", Ct));
