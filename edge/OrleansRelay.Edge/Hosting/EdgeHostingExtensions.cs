@@ -132,6 +132,7 @@ public static class EdgeHostingExtensions
         app.MapFactory();
         app.MapRelay();
         app.MapEventStreams();
+        app.MapAllEvents();
         app.MapHub<DeviceHub>(DeviceHub.Path).RequireAuthorization(RelayClaims.UserOrOperatorPolicy);
         app.MapDashboard();
         app.MapRelayAccounts();

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using OrleansRelay.Contracts.Grains;
@@ -21,7 +21,6 @@ namespace OrleansRelay.Edge.Http;
 /// </summary>
 internal static partial class EventStreamEndpoints
 {
-    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
     private const int ReplayPage = 1000;
 
     public static void MapEventStreams(this IEndpointRouteBuilder routes) =>
@@ -52,33 +51,16 @@ internal static partial class EventStreamEndpoints
 
         // Subscribe first, then replay: a live event that arrives meanwhile is buffered and dropped if replayed.
         using var subscription = await hub.SubscribeAsync(deviceId);
-        var response = context.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache, no-transform";
-        response.Headers["X-Accel-Buffering"] = "no";
-        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        var response = new SseResponse(context);
         var aborted = context.RequestAborted;
         Log.Opened(logger, deviceId, lastEventId);
         try
         {
-            var sent = await ReplayAsync(response, grain, lastEventId, aborted);
-            await WriteAsync(response, ": connected\n\n", aborted);
+            var sent = await ReplayAsync(response, grain, deviceId, lastEventId, Append);
+            await response.WriteAsync(": connected\n\n");
             while (true)
             {
-                using var heartbeat = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                heartbeat.CancelAfter(HeartbeatInterval);
-                bool more;
-                try
-                {
-                    more = await subscription.Events.WaitToReadAsync(heartbeat.Token);
-                }
-                catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
-                {
-                    await WriteAsync(response, ": heartbeat\n\n", aborted);
-                    continue;
-                }
-
-                if (!more)
+                if (!await response.WaitAsync(subscription.Events.WaitToReadAsync))
                 {
                     // Fell too far behind: end the stream; the client resumes with Last-Event-ID from the log.
                     Log.Overflowed(logger, deviceId, DeviceEventSubscription.Capacity);
@@ -97,7 +79,7 @@ internal static partial class EventStreamEndpoints
 
                 if (batch.Length > 0)
                 {
-                    await WriteAsync(response, batch.ToString(), aborted);
+                    await response.WriteAsync(batch.ToString());
                 }
             }
         }
@@ -110,8 +92,11 @@ internal static partial class EventStreamEndpoints
         }
     }
 
-    /// <summary>Writes the events after <paramref name="lastEventId"/> from the log; returns the last id written (or the log's position).</summary>
-    private static async Task<long> ReplayAsync(HttpResponse response, IDeviceGrain grain, long? lastEventId, CancellationToken aborted)
+    /// <summary>
+    /// Writes the device's events after <paramref name="lastEventId"/> from its log (a <c>gap</c> event first when
+    /// that is older than the window); returns the last id written, or the log's position when there was none.
+    /// </summary>
+    internal static async Task<long> ReplayAsync(SseResponse response, IDeviceGrain grain, string deviceId, long? lastEventId, Action<StringBuilder, DeviceEvent> append)
     {
         if (lastEventId is not { } after)
         {
@@ -124,18 +109,18 @@ internal static partial class EventStreamEndpoints
             var batch = new StringBuilder();
             if (page.Gap)
             {
-                batch.Append(CultureInfo.InvariantCulture, $"event: gap\ndata: {{\"requestedAfter\":{after},\"oldestAvailable\":{page.OldestId}}}\n\n");
+                batch.Append(CultureInfo.InvariantCulture, $"event: gap\ndata: {{\"deviceId\":{JsonSerializer.Serialize(deviceId, EventJsonContext.Default.String)},\"requestedAfter\":{after},\"oldestAvailable\":{page.OldestId}}}\n\n");
             }
 
             foreach (var deviceEvent in page.Events)
             {
-                Append(batch, deviceEvent);
+                append(batch, deviceEvent);
                 after = deviceEvent.Id;
             }
 
             if (batch.Length > 0)
             {
-                await WriteAsync(response, batch.ToString(), aborted);
+                await response.WriteAsync(batch.ToString());
             }
 
             if (page.Events.Length < ReplayPage)
@@ -147,12 +132,6 @@ internal static partial class EventStreamEndpoints
 
     private static void Append(StringBuilder batch, DeviceEvent deviceEvent) =>
         batch.Append(CultureInfo.InvariantCulture, $"id: {deviceEvent.Id}\nevent: {deviceEvent.Kind}\ndata: {deviceEvent.Data}\n\n");
-
-    private static async Task WriteAsync(HttpResponse response, string text, CancellationToken aborted)
-    {
-        await response.WriteAsync(text, aborted);
-        await response.Body.FlushAsync(aborted);
-    }
 
     private static partial class Log
     {

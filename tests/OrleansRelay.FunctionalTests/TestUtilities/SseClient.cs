@@ -22,14 +22,27 @@ internal sealed class SseClient : IAsyncDisposable
     public HttpResponseMessage Response => _response;
 
     /// <summary>Opens the stream; <paramref name="lastEventId"/> resumes after that id.</summary>
-    public static async Task<SseClient> OpenAsync(Uri baseAddress, string path, long? lastEventId = null, string key = TestEdge.AdminKey)
+    public static Task<SseClient> OpenAsync(Uri baseAddress, string path, long? lastEventId = null, string key = TestEdge.AdminKey) =>
+        OpenAsync(baseAddress, path, lastEventId?.ToString(CultureInfo.InvariantCulture), key, bearer: null);
+
+    /// <summary>Opens the stream with a user's token (or the admin key) and an opaque <c>Last-Event-ID</c>.</summary>
+    public static async Task<SseClient> OpenAsync(Uri baseAddress, string path, string? lastEventId, string? key, string? bearer)
     {
         var http = new HttpClient { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        http.DefaultRequestHeaders.Add("X-Admin-Key", key);
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (lastEventId is { } id)
+        if (key is not null)
         {
-            request.Headers.Add("Last-Event-ID", id.ToString(CultureInfo.InvariantCulture));
+            http.DefaultRequestHeaders.Add("X-Admin-Key", key);
+        }
+
+        if (bearer is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (lastEventId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastEventId);
         }
 
         var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
@@ -80,7 +93,11 @@ internal sealed class SseClient : IAsyncDisposable
                 {
                     if (data.Count > 0)
                     {
-                        _events.Writer.TryWrite(new SseEvent(id is null ? null : long.Parse(id, CultureInfo.InvariantCulture), kind ?? "message", string.Join("\n", data)));
+                        _events.Writer.TryWrite(new SseEvent(
+                            long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var numeric) ? numeric : null,
+                            kind ?? "message",
+                            string.Join("\n", data),
+                            id));
                     }
 
                     id = kind = null;
@@ -111,4 +128,6 @@ internal sealed class SseClient : IAsyncDisposable
 }
 
 /// <summary>One server-sent event.</summary>
-internal sealed record SseEvent(long? Id, string Kind, string Data);
+/// <param name="Id">The id when it is a number (per-device streams).</param>
+/// <param name="RawId">The id as sent (the all-devices stream's ids are positions, not numbers).</param>
+internal sealed record SseEvent(long? Id, string Kind, string Data, string? RawId = null);
