@@ -80,7 +80,9 @@ internal sealed partial class EdgeLease : BackgroundService
 
             try
             {
-                await registry.Renew(_identity.Reference, _options.LeaseInterval * 3);
+                // Bounded: a renewal sent toward a silo that just died can wait for the whole response timeout (30 s),
+                // far longer than the lease. The next tick sends a fresh one through a live gateway instead.
+                await registry.Renew(_identity.Reference, _options.LeaseInterval * 3).AsTask().WaitAsync(_options.LeaseInterval, stoppingToken);
                 _leased.TrySetResult();
             }
             catch (Exception ex) when (ex is not OperationCanceledException)

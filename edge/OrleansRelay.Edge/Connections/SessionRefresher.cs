@@ -27,6 +27,9 @@ internal sealed partial class SessionRefresher : BackgroundService
     private readonly ILogger<SessionRefresher> _logger;
     private readonly SemaphoreSlim _urgent = new(0);
 
+    /// <summary>A re-announcement stuck toward a dead silo counts as failed (and is retried) instead of holding up the pass.</summary>
+    private static readonly TimeSpan ReattachTimeout = TimeSpan.FromSeconds(5);
+
     public SessionRefresher(
         DeviceSessionRegistry registry,
         EdgeIdentity identity,
@@ -94,7 +97,8 @@ internal sealed partial class SessionRefresher : BackgroundService
             try
             {
                 var current = await _grains.GetGrain<IDeviceGrain>(connection.DeviceId)
-                    .Reattach(new DeviceSessionRef(connection.Epoch, _identity.Reference, connection.ConnectedAt));
+                    .Reattach(new DeviceSessionRef(connection.Epoch, _identity.Reference, connection.ConnectedAt))
+                    .AsTask().WaitAsync(ReattachTimeout);
                 if (!current)
                 {
                     connection.Close(CloseCodes.Replaced, "The relay no longer considers this connection the device's session.");

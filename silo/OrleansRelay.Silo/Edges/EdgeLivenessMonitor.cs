@@ -96,7 +96,8 @@ internal sealed partial class EdgeLivenessMonitor : IDisposable
                 var asked = _time.GetUtcNow();
                 try
                 {
-                    var observation = new Observation(await registry.GetSnapshot(), asked);
+                    // Bounded like the renewals: a call stuck toward a dead silo must not freeze this view.
+                    var observation = new Observation(await registry.GetSnapshot().AsTask().WaitAsync(StaleAfter, _stopping.Token), asked);
                     _latest = observation;
                     SignalLost(observation);
                 }
