@@ -46,6 +46,7 @@ Console.WriteLine($$"""
       Demo device service    {{relay.DeviceServiceUrl}}  (the daemon forwards relayed requests here)
       Demo device id         {{DemoRelay.DeviceId}}
       Admin key (this run)   {{relay.AdminKey}}
+      Dashboard              {{relay.EdgeUrl}}?device={{DemoRelay.DeviceId}}  (sign in under "Operators" with the key)
 
     Try it (through the relay):
 
