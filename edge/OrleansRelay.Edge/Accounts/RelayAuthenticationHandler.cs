@@ -27,12 +27,12 @@ internal sealed partial class RelayAuthenticationHandler : AuthenticationHandler
         IOptionsMonitor<AuthenticationSchemeOptions> options,
         ILoggerFactory logger,
         UrlEncoder encoder,
-        IOptions<EdgeOptions> edge,
+        OperatorKey operatorKey,
         TokenService tokens,
         IGrainFactory grains)
         : base(options, logger, encoder)
     {
-        _operatorKey = new OperatorKey(edge.Value.AdminKey);
+        _operatorKey = operatorKey;
         _tokens = tokens;
         _grains = grains;
     }

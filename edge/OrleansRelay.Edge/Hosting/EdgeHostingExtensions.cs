@@ -37,6 +37,8 @@ public static class EdgeHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DeviceSessionRegistry>();
         services.TryAddSingleton<DeviceAdmission>();
+        // The operator key, hashed once per edge (the options validator refuses to start without it).
+        services.TryAddSingleton(sp => new OperatorKey(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.AdminKey));
         services.TryAddSingleton<DeviceEventFeeds>();
         services.TryAddSingleton<DeviceEventHub>();
         services.TryAddSingleton<HubSubscriptions>();

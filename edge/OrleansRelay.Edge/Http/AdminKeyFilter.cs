@@ -14,10 +14,10 @@ internal sealed partial class AdminKeyFilter : IEndpointFilter
     private readonly OperatorKey _key;
     private readonly ILogger<AdminKeyFilter> _logger;
 
-    public AdminKeyFilter(IOptions<EdgeOptions> options, ILogger<AdminKeyFilter> logger)
+    public AdminKeyFilter(OperatorKey key, ILogger<AdminKeyFilter> logger)
     {
-        // The options validator refuses to start without a key; an unset key would match nothing.
-        _key = new OperatorKey(options.Value.AdminKey);
+        // One instance per edge (endpoint filters are created per request): the key is hashed once, not per request.
+        _key = key;
         _logger = logger;
     }
 

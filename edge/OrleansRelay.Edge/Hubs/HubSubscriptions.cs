@@ -11,7 +11,7 @@ namespace OrleansRelay.Edge.Hubs;
 /// </summary>
 internal sealed partial class HubSubscriptions
 {
-    private readonly ConcurrentDictionary<(string ConnectionId, string DeviceId), Pump> _pumps = new();
+    private readonly ConcurrentDictionary<(string ConnectionId, string DeviceId), DeviceEventSubscription> _pumps = new();
     private readonly DeviceEventHub _events;
     private readonly IHubContext<DeviceHub> _hub;
     private readonly ILogger<HubSubscriptions> _logger;
@@ -34,21 +34,20 @@ internal sealed partial class HubSubscriptions
         }
 
         var subscription = await _events.SubscribeAsync(deviceId);
-        var pump = new Pump(subscription);
-        if (!_pumps.TryAdd((connectionId, deviceId), pump))
+        if (!_pumps.TryAdd((connectionId, deviceId), subscription))
         {
             subscription.Dispose();
             return;
         }
 
-        pump.Run = Task.Run(() => ForwardAsync(connectionId, pump));
+        _ = Task.Run(() => ForwardAsync(connectionId, subscription));
     }
 
     public void Remove(string connectionId, string deviceId)
     {
-        if (_pumps.TryRemove((connectionId, deviceId), out var pump))
+        if (_pumps.TryRemove((connectionId, deviceId), out var subscription))
         {
-            pump.Subscription.Dispose();
+            subscription.Dispose();
         }
     }
 
@@ -60,9 +59,8 @@ internal sealed partial class HubSubscriptions
         }
     }
 
-    private async Task ForwardAsync(string connectionId, Pump pump)
+    private async Task ForwardAsync(string connectionId, DeviceEventSubscription subscription)
     {
-        var subscription = pump.Subscription;
         var client = _hub.Clients.Client(connectionId);
         try
         {
@@ -86,13 +84,6 @@ internal sealed partial class HubSubscriptions
         {
             Remove(connectionId, subscription.DeviceId);
         }
-    }
-
-    private sealed class Pump(DeviceEventSubscription subscription)
-    {
-        public DeviceEventSubscription Subscription { get; } = subscription;
-
-        public Task? Run { get; set; }
     }
 
     private static partial class Log
