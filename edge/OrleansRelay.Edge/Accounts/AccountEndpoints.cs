@@ -98,7 +98,7 @@ internal static partial class AccountEndpoints
     private static async Task<IResult> ListAsync(HttpContext context, DeviceLister lister)
     {
         // Operators have no device list of their own (they use the operator API).
-        var devices = DeviceAccess.Email(context.User) is { } email ? await lister.ListAsync(email) : [];
+        var devices = await lister.ListAsync(context.User);
         return Results.Json(new DeviceList(devices), AccountJsonContext.Default.DeviceList);
     }
 

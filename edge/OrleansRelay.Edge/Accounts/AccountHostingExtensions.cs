@@ -20,6 +20,7 @@ internal static class AccountHostingExtensions
     {
         var auth = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName);
+        services.TryAddSingleton<SigningSecret>();
         services.TryAddSingleton<TokenService>();
         services.TryAddSingleton<DeviceAccess>();
         services.TryAddSingleton<DeviceLister>();
@@ -28,7 +29,7 @@ internal static class AccountHostingExtensions
             .AddScheme<AuthenticationSchemeOptions, RelayAuthenticationHandler>(RelayClaims.Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(RelayClaims.UserOrOperatorPolicy, p => p.AddAuthenticationSchemes(RelayClaims.Scheme).RequireAuthenticatedUser())
-            .AddPolicy(RelayClaims.UserPolicy, p => p.AddAuthenticationSchemes(RelayClaims.Scheme).RequireClaim(RelayClaims.Email));
+            .AddPolicy(RelayClaims.UserPolicy, p => p.AddAuthenticationSchemes(RelayClaims.Scheme).RequireClaim(RelayClaims.TokenId));
 
         // Per client address, on this edge: slows password guessing from one place. Per account, cluster-wide, the
         // account grain throttles (an attacker spreading over edges or addresses still meets it).

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using OrleansRelay.Contracts.Grains;
+using OrleansRelay.Edge.OAuth;
 using OrleansRelay.Wire;
 
 namespace OrleansRelay.Edge.Accounts;
@@ -35,9 +36,22 @@ public sealed class DeviceAccess
             return false;
         }
 
+        if (!IsConsented(user, deviceId))
+        {
+            return false;
+        }
+
         var ownership = await _grains.GetGrain<IDeviceGrain>(deviceId).GetOwnership();
         return ownership.Registered && string.Equals(ownership.Email, email, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Whether <paramref name="deviceId"/> is within what the caller may ask for: any of the user's devices with a
+    /// session token; only the devices the user consented to when an OAuth client acts for the user.
+    /// </summary>
+    public static bool IsConsented(ClaimsPrincipal user, string deviceId) =>
+        user.FindFirst(OAuthClaims.Client) is null
+        || user.FindAll(OAuthClaims.Device).Any(claim => string.Equals(claim.Value, deviceId, StringComparison.Ordinal));
 
     /// <summary>Whether the caller authenticated with the operator key.</summary>
     public static bool IsOperator(ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && user.IsInRole(RelayClaims.OperatorRole);

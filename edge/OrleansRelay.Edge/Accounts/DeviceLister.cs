@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using OrleansRelay.Contracts.Grains;
 
 namespace OrleansRelay.Edge.Accounts;
@@ -11,6 +12,12 @@ internal sealed class DeviceLister
     {
         _grains = grains;
     }
+
+    /// <summary>The devices <paramref name="user"/> may see: a user's own, or only those consented to an OAuth client.</summary>
+    public async Task<DeviceListItem[]> ListAsync(ClaimsPrincipal user) =>
+        DeviceAccess.Email(user) is { } email
+            ? [.. (await ListAsync(email)).Where(device => DeviceAccess.IsConsented(user, device.Id))]
+            : [];
 
     public async Task<DeviceListItem[]> ListAsync(string email)
     {

@@ -7,14 +7,16 @@ using Microsoft.Extensions.Options;
 using OrleansRelay.Contracts.Grains;
 using OrleansRelay.Edge.Hosting;
 using OrleansRelay.Edge.Http;
+using OrleansRelay.Edge.OAuth;
 using OrleansRelay.Silo.Hosting;
 
 namespace OrleansRelay.Edge.Accounts;
 
 /// <summary>
 /// The relay's one authentication scheme. The operator key (<c>X-Admin-Key</c>, or as a bearer token) makes an
-/// operator; any other bearer token must be a user token whose signature, expiry and generation check out (the last
-/// against the account grain, so revocation takes effect on every edge at once). Challenges answer 401 with the
+/// operator; any other bearer token must be a user session token whose signature, expiry and generation check out (the
+/// last against the account grain, so revocation takes effect on every edge at once), or an OAuth access token of a
+/// grant that still stands (<see cref="OAuthAccessTokens"/>). Challenges answer 401 with the
 /// contract's body; forbidden answers 404, so a caller learns nothing about device ids that are not theirs.
 /// </summary>
 internal sealed partial class RelayAuthenticationHandler : AuthenticationHandler<AuthenticationSchemeOptions>
@@ -22,6 +24,7 @@ internal sealed partial class RelayAuthenticationHandler : AuthenticationHandler
     private readonly OperatorKey _operatorKey;
     private readonly TokenService _tokens;
     private readonly IGrainFactory _grains;
+    private readonly OAuthAccessTokens _oauthTokens;
 
     public RelayAuthenticationHandler(
         IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -29,9 +32,11 @@ internal sealed partial class RelayAuthenticationHandler : AuthenticationHandler
         UrlEncoder encoder,
         OperatorKey operatorKey,
         TokenService tokens,
-        IGrainFactory grains)
+        IGrainFactory grains,
+        OAuthAccessTokens oauthTokens)
         : base(options, logger, encoder)
     {
+        _oauthTokens = oauthTokens;
         _operatorKey = operatorKey;
         _tokens = tokens;
         _grains = grains;
@@ -59,6 +64,12 @@ internal sealed partial class RelayAuthenticationHandler : AuthenticationHandler
             // Browsers cannot set headers on WebSocket requests: SignalR clients send the token in the query there.
             bearer = queryToken;
         }
+        else if (Request.Path.Equals(AuthorizeEndpoints.Path) && HttpMethods.IsPost(Request.Method) && Request.HasFormContentType
+            && (await Request.ReadFormAsync(Context.RequestAborted))["access_token"].ToString() is { Length: > 0 } formToken)
+        {
+            // The consent page posts a plain HTML form (so the browser follows the redirect back to the client).
+            bearer = formToken;
+        }
         else
         {
             return AuthenticateResult.NoResult();
@@ -72,7 +83,9 @@ internal sealed partial class RelayAuthenticationHandler : AuthenticationHandler
         var token = await _tokens.ValidateAsync(bearer);
         if (token is null)
         {
-            return Refuse("token signature or lifetime invalid");
+            // Not a session token: perhaps an OAuth client's access token.
+            var (principal, problem) = await _oauthTokens.AuthenticateAsync(bearer, Context.RequestAborted);
+            return principal is null ? Refuse(problem!) : AuthenticateResult.Success(new AuthenticationTicket(principal, RelayClaims.Scheme));
         }
 
         if (!await _grains.GetGrain<IAccountGrain>(token.Email).IsTokenValid(token.TokenId, token.Generation))

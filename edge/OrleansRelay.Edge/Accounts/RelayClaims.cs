@@ -9,7 +9,7 @@ public static class RelayClaims
     /// <summary>Policy: any authenticated caller (a user or an operator).</summary>
     public const string UserOrOperatorPolicy = "relay-user-or-operator";
 
-    /// <summary>Policy: signed-in users only.</summary>
+    /// <summary>Policy: users signed in with a session token from <c>POST /v1/auth</c> (not an OAuth client acting for them).</summary>
     public const string UserPolicy = "relay-user";
 
     /// <summary>Role claim value of the operator.</summary>
@@ -23,4 +23,7 @@ public static class RelayClaims
 
     /// <summary>Claim: the token's expiry (Unix seconds).</summary>
     public const string Expires = "exp";
+
+    /// <summary>Claim: the account's token generation the session token was issued in.</summary>
+    public const string Generation = "gen";
 }

@@ -1,10 +1,6 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using OrleansRelay.Edge.Hosting;
 
 namespace OrleansRelay.Edge.Accounts;
 
@@ -24,14 +20,10 @@ internal sealed class TokenService
     private readonly TimeProvider _time;
     private readonly TokenValidationParameters _validation;
 
-    public TokenService(IOptions<AuthOptions> auth, IOptions<EdgeOptions> edge, TimeProvider time)
+    public TokenService(SigningSecret secret, TimeProvider time)
     {
         _time = time;
-        var secret = auth.Value.SigningKey is { Length: > 0 } configured ? configured : edge.Value.AdminKey
-            ?? throw new InvalidOperationException("Neither Auth:SigningKey nor Edge:AdminKey is set: user tokens cannot be signed.");
-        // HKDF: the signing key is never the operator key itself, and has the full 256 bits whatever the input's form.
-        var material = HKDF.DeriveKey(HashAlgorithmName.SHA256, Encoding.UTF8.GetBytes(secret), 32, info: Encoding.UTF8.GetBytes("OrleansRelay user tokens v1"));
-        _key = new SymmetricSecurityKey(material) { KeyId = "relay-1" };
+        _key = new SymmetricSecurityKey(secret.DeriveKey("OrleansRelay user tokens v1")) { KeyId = "relay-1" };
         _validation = new TokenValidationParameters
         {
             ValidIssuer = Issuer,

@@ -10,6 +10,7 @@ internal sealed record ValidatedToken(string Email, string TokenId, long Generat
             new Claim(RelayClaims.Email, Email),
             new Claim(RelayClaims.TokenId, TokenId),
             new Claim(RelayClaims.Expires, Expires.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            new Claim(RelayClaims.Generation, Generation.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ],
         RelayClaims.Scheme,
         RelayClaims.Email,

@@ -14,6 +14,7 @@ using OrleansRelay.Edge.Events;
 using OrleansRelay.Edge.Hubs;
 using OrleansRelay.Edge.Diagnostics;
 using OrleansRelay.Edge.Http;
+using OrleansRelay.Edge.OAuth;
 using OrleansRelay.Silo.Hosting;
 using OpenTelemetry.Metrics;
 
@@ -53,6 +54,7 @@ public static class EdgeHostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<EdgeLease>());
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
         services.AddRelayAccounts(builder.Configuration);
+        services.AddRelayOAuth();
         services.AddOpenApi();
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -138,6 +140,7 @@ public static class EdgeHostingExtensions
         app.MapHub<DeviceHub>(DeviceHub.Path).RequireAuthorization(RelayClaims.UserOrOperatorPolicy);
         app.MapDashboard();
         app.MapRelayAccounts();
+        app.MapRelayOAuth();
         return app;
     }
 }

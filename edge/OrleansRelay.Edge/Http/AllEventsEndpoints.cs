@@ -25,7 +25,7 @@ internal static class AllEventsEndpoints
 
     private static async Task StreamAsync(HttpContext context, DeviceLister lister, IGrainFactory grains, DeviceEventHub hub)
     {
-        if (DeviceAccess.Email(context.User) is not { } email)
+        if (DeviceAccess.Email(context.User) is null)
         {
             await RelayErrors.Json(StatusCodes.Status400BadRequest, "Operators have no devices of their own: use /v1/devices/{deviceId}/events.").ExecuteAsync(context);
             return;
@@ -38,7 +38,7 @@ internal static class AllEventsEndpoints
             return;
         }
 
-        var devices = (await lister.ListAsync(email)).Select(d => d.Id).ToArray();
+        var devices = (await lister.ListAsync(context.User)).Select(d => d.Id).ToArray();
         var subscriptions = new List<DeviceEventSubscription>();
         var merged = Channel.CreateUnbounded<(string DeviceId, DeviceEvent Event)>(new UnboundedChannelOptions { SingleReader = true });
         try

@@ -16,6 +16,8 @@ internal static class DashboardEndpoints
         ["dashboard.css"] = "text/css; charset=utf-8",
         ["dashboard.js"] = "text/javascript; charset=utf-8",
         ["signalr.min.js"] = "text/javascript; charset=utf-8",
+        ["consent.html"] = "text/html; charset=utf-8",
+        ["consent.js"] = "text/javascript; charset=utf-8",
     };
 
     public static void MapDashboard(this IEndpointRouteBuilder routes)
@@ -24,7 +26,8 @@ internal static class DashboardEndpoints
         routes.MapGet("/dashboard/{file}", (HttpContext context, string file) => ServeAsync(context, file));
     }
 
-    private static async Task ServeAsync(HttpContext context, string file)
+    /// <summary>Serves the embedded file <paramref name="file"/> (404 when it is not one of the dashboard's).</summary>
+    public static async Task ServeAsync(HttpContext context, string file)
     {
         if (!ContentTypes.TryGetValue(file, out var contentType)
             || typeof(DashboardEndpoints).Assembly.GetManifestResourceStream($"dashboard/{file}") is not { } content)

@@ -1,0 +1,349 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using OrleansRelay.FunctionalTests.TestUtilities;
+
+namespace OrleansRelay.FunctionalTests.Accounts;
+
+/// <summary>
+/// OAuth 2 for integrations, end to end over HTTP against two edges: an operator registers a client, a user consents to
+/// one of two devices, the client exchanges the code with PKCE, calls the relay, refreshes, introspects; replays,
+/// wrong verifiers, foreign devices, revocations and unregistered redirect URIs are refused.
+/// </summary>
+[Collection(AccountCollection.Name)]
+public sealed class OAuthTests(AccountFixture fixture)
+{
+    private const string RedirectUri = "https://integration.example/callback";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task CodeWithPkce_ReachesOnlyTheConsentedDevice_OnEveryEdge_RefreshRotates_AndIntrospectionAgrees()
+    {
+        var user = await UserWithTwoDevicesAsync("olivia");
+        var client = await RegisterClientAsync(isPublic: false);
+        var (verifier, challenge) = Pkce();
+
+        // The consent page is served once OpenIddict has validated the request.
+        using var anonymous = AccountFixture.Anonymous(fixture.EdgeA);
+        using (var page = await anonymous.GetAsync(AuthorizeQuery(client.Id, challenge, "devices offline_access"), Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            Assert.Contains("consent.js", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        // What the page asks the relay: the client's name and the user's devices to choose from.
+        using var session = AccountFixture.Anonymous(fixture.EdgeA, user.Token);
+        using (var check = await session.PostAsJsonAsync("/v1/oauth/authorize/validate", new Dictionary<string, string>
+        {
+            ["client_id"] = client.Id, ["redirect_uri"] = RedirectUri, ["response_type"] = "code",
+            ["scope"] = "devices offline_access", ["code_challenge"] = challenge, ["code_challenge_method"] = "S256",
+        }, Ct))
+        {
+            var body = await JsonAsync(check, HttpStatusCode.OK);
+            Assert.Equal("Test integration", body.GetProperty("client_name").GetString());
+            Assert.Equal(
+                new[] { user.Consented, user.Other }.Order(StringComparer.Ordinal),
+                body.GetProperty("devices").EnumerateArray().Select(d => d.GetProperty("id").GetString()!).Order(StringComparer.Ordinal));
+        }
+
+        var code = await ConsentAsync(anonymous, user.Token, client.Id, challenge, "devices offline_access", user.Consented);
+        var tokens = await ExchangeCodeAsync(fixture.EdgeB, client, code, verifier);
+        Assert.True(tokens.TryGetProperty("refresh_token", out _), "offline_access asked for: a refresh token");
+
+        var accessToken = tokens.GetProperty("access_token").GetString()!;
+        foreach (var edge in new[] { fixture.EdgeA, fixture.EdgeB })
+        {
+            using var integration = AccountFixture.Anonymous(edge, accessToken);
+            using (var relayed = await integration.GetAsync($"/v1/devices/{user.Consented}/api/hello", Ct))
+            {
+                Assert.Equal(HttpStatusCode.OK, relayed.StatusCode);
+                Assert.Equal("hi", await relayed.Content.ReadAsStringAsync(Ct));
+            }
+
+            using (var other = await integration.GetAsync($"/v1/devices/{user.Other}/api/hello", Ct))
+            {
+                Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+            }
+
+            using (var otherEvents = await integration.GetAsync($"/v1/devices/{user.Other}/events", HttpCompletionOption.ResponseHeadersRead, Ct))
+            {
+                Assert.Equal(HttpStatusCode.NotFound, otherEvents.StatusCode);
+            }
+
+            using var list = await integration.GetAsync("/v1/devices/list", Ct);
+            var listed = (await JsonAsync(list, HttpStatusCode.OK)).GetProperty("devices").EnumerateArray().Select(d => d.GetProperty("id").GetString()!).ToArray();
+            Assert.Equal([user.Consented], listed);
+
+            // An integration acts on devices; it cannot manage the account.
+            using var password = await integration.PostAsJsonAsync("/v1/auth/password", new { currentPassword = AccountFixture.Password, newPassword = "a whole new password" }, Ct);
+            Assert.False(password.IsSuccessStatusCode);
+        }
+
+        var introspected = await IntrospectAsync(client, accessToken);
+        Assert.True(introspected.GetProperty("active").GetBoolean());
+        Assert.Equal(user.Email, introspected.GetProperty("sub").GetString());
+        Assert.Equal([user.Consented], introspected.GetProperty("devices").EnumerateArray().Select(d => d.GetString()!).ToArray());
+
+        // Refresh rotates: the new refresh token works, the old one presented again revokes the whole grant.
+        var refreshed = await TokenAsync(fixture.EdgeA, client, new() { ["grant_type"] = "refresh_token", ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()! }, HttpStatusCode.OK);
+        var newAccess = refreshed.GetProperty("access_token").GetString()!;
+        using (var integration = AccountFixture.Anonymous(fixture.EdgeB, newAccess))
+        using (var relayed = await integration.GetAsync($"/v1/devices/{user.Consented}/api/hello", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, relayed.StatusCode);
+        }
+
+        var replay = await TokenAsync(fixture.EdgeB, client, new() { ["grant_type"] = "refresh_token", ["refresh_token"] = tokens.GetProperty("refresh_token").GetString()! }, HttpStatusCode.BadRequest);
+        Assert.Equal("invalid_grant", replay.GetProperty("error").GetString());
+        using (var integration = AccountFixture.Anonymous(fixture.EdgeA, newAccess))
+        using (var revoked = await integration.GetAsync($"/v1/devices/{user.Consented}/api/hello", Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
+        }
+
+        Assert.False((await IntrospectAsync(client, newAccess)).GetProperty("active").GetBoolean());
+        var afterRevocation = await TokenAsync(fixture.EdgeA, client, new() { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshed.GetProperty("refresh_token").GetString()! }, HttpStatusCode.BadRequest);
+        Assert.Equal("invalid_grant", afterRevocation.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Code_IsSingleUse_AndNeedsTheRightVerifierAndClient()
+    {
+        var user = await UserWithTwoDevicesAsync("peter");
+        var client = await RegisterClientAsync(isPublic: true);
+        var (verifier, challenge) = Pkce();
+        using var anonymous = AccountFixture.Anonymous(fixture.EdgeA);
+
+        var code = await ConsentAsync(anonymous, user.Token, client.Id, challenge, "devices", user.Consented);
+        var wrongVerifier = await TokenAsync(fixture.EdgeA, client, CodeExchange(code, Pkce().Verifier), HttpStatusCode.BadRequest);
+        Assert.Equal("invalid_grant", wrongVerifier.GetProperty("error").GetString());
+
+        var otherClient = await RegisterClientAsync(isPublic: true);
+        var stolen = await TokenAsync(fixture.EdgeA, otherClient, CodeExchange(code, verifier), HttpStatusCode.BadRequest);
+        Assert.Equal("invalid_grant", stolen.GetProperty("error").GetString());
+
+        // Without offline_access there is no refresh token.
+        code = await ConsentAsync(anonymous, user.Token, client.Id, challenge, "devices", user.Consented);
+        var tokens = await ExchangeCodeAsync(fixture.EdgeA, client, code, verifier);
+        Assert.False(tokens.TryGetProperty("refresh_token", out _));
+
+        // The same code again: refused, and the tokens it gave are revoked with the grant.
+        var replay = await TokenAsync(fixture.EdgeB, client, CodeExchange(code, verifier), HttpStatusCode.BadRequest);
+        Assert.Equal("invalid_grant", replay.GetProperty("error").GetString());
+        using var integration = AccountFixture.Anonymous(fixture.EdgeA, tokens.GetProperty("access_token").GetString());
+        using var response = await integration.GetAsync($"/v1/devices/{user.Consented}/api/hello", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task BadAuthorizationRequests_AreRefused_WithoutRedirectingToUnregisteredUris()
+    {
+        var user = await UserWithTwoDevicesAsync("quinn");
+        var client = await RegisterClientAsync(isPublic: false);
+        var (_, challenge) = Pkce();
+        using var anonymous = AccountFixture.Anonymous(fixture.EdgeA);
+
+        foreach (var (name, query) in new[]
+        {
+            ("unregistered redirect", AuthorizeQuery(client.Id, challenge, "devices").Replace(Uri.EscapeDataString(RedirectUri), Uri.EscapeDataString("https://evil.example/cb"), StringComparison.Ordinal)),
+            ("unknown client", AuthorizeQuery("no-such-client", challenge, "devices")),
+        })
+        {
+            using var response = await anonymous.GetAsync(query, Ct);
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{name}: {(int)response.StatusCode}");
+            Assert.Null(response.Headers.Location);
+        }
+
+        // Malformed requests of a registered client: OpenIddict's own 400 naming the OAuth error, no redirect.
+        foreach (var (query, error) in new[]
+        {
+            ($"/v1/oauth/authorize?response_type=code&client_id={client.Id}&redirect_uri={Uri.EscapeDataString(RedirectUri)}&scope=devices&state=s1", "code_challenge"),
+            (AuthorizeQuery(client.Id, challenge, "devices everything"), "invalid_scope"),
+            (AuthorizeQuery(client.Id, challenge, "devices").Replace("response_type=code", "response_type=token", StringComparison.Ordinal), "response_type"),
+        })
+        {
+            using var response = await anonymous.GetAsync(query, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Null(response.Headers.Location);
+            Assert.Contains(error, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        // Consent to another user's device: 404, as everywhere else.
+        var stranger = await UserWithTwoDevicesAsync("rita");
+        using (var foreign = await anonymous.PostAsync("/v1/oauth/authorize", ConsentForm(user.Token, client.Id, challenge, "devices", "allow", stranger.Consented), Ct))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
+        }
+
+        // No session token: 401; denial: redirected back with access_denied.
+        using (var unsigned = await anonymous.PostAsync("/v1/oauth/authorize", ConsentForm(null, client.Id, challenge, "devices", "allow", user.Consented), Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, unsigned.StatusCode);
+        }
+
+        using var denied = await anonymous.PostAsync("/v1/oauth/authorize", ConsentForm(user.Token, client.Id, challenge, "devices", "deny", user.Consented), Ct);
+        Assert.Equal(HttpStatusCode.Redirect, denied.StatusCode);
+        Assert.Contains("error=access_denied", denied.Headers.Location!.Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PasswordChangeOrClientDeletion_RevokesIntegrationTokens_AndClientsNeedTheOperatorKey()
+    {
+        using (var anonymous = AccountFixture.Anonymous(fixture.EdgeA))
+        using (var refused = await anonymous.PostAsJsonAsync("/v1/oauth/clients", new { name = "x", redirect_uris = new[] { RedirectUri } }, Ct))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        foreach (var revoke in new Func<User, RegisteredClient, Task>[]
+        {
+            async (user, _) =>
+            {
+                using var session = AccountFixture.Anonymous(fixture.EdgeA, user.Token);
+                using var changed = await session.PostAsJsonAsync("/v1/auth/password", new { currentPassword = AccountFixture.Password, newPassword = "another long password" }, Ct);
+                Assert.True(changed.IsSuccessStatusCode, $"password change: {(int)changed.StatusCode}");
+            },
+            async (_, client) =>
+            {
+                using var admin = Admin(fixture.EdgeB);
+                using var deleted = await admin.DeleteAsync($"/v1/oauth/clients/{client.Id}", Ct);
+                Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+            },
+        })
+        {
+            var user = await UserWithTwoDevicesAsync("sam");
+            var client = await RegisterClientAsync(isPublic: false);
+            var (verifier, challenge) = Pkce();
+            using var anonymous = AccountFixture.Anonymous(fixture.EdgeA);
+            var tokens = await ExchangeCodeAsync(fixture.EdgeA, client, await ConsentAsync(anonymous, user.Token, client.Id, challenge, "devices", user.Consented), verifier);
+            using var integration = AccountFixture.Anonymous(fixture.EdgeB, tokens.GetProperty("access_token").GetString());
+            using (var before = await integration.GetAsync($"/v1/devices/{user.Consented}/api/hello", Ct))
+            {
+                Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+            }
+
+            await revoke(user, client);
+            using var after = await integration.GetAsync($"/v1/devices/{user.Consented}/api/hello", Ct);
+            Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
+        }
+    }
+
+    private sealed record User(string Email, string Token, string Consented, string Other);
+
+    private sealed record RegisteredClient(string Id, string? Secret);
+
+    private async Task<User> UserWithTwoDevicesAsync(string who)
+    {
+        var (email, first, _) = await fixture.ConfirmedDeviceAsync(who);
+        var (second, _, _, _) = await fixture.ConnectDeviceAsync(email);
+        using var anonymous = AccountFixture.Anonymous(fixture.EdgeA);
+        var token = await AccountFixture.SignInAsync(anonymous, email);
+        using var session = AccountFixture.Anonymous(fixture.EdgeA, token);
+        await Eventually.TrueAsync(
+            async () =>
+            {
+                using var list = await session.GetAsync("/v1/devices/list", Ct);
+                return (await list.Content.ReadAsStringAsync(Ct)).Contains(second, StringComparison.Ordinal);
+            },
+            "the second device listed");
+        return new User(email, token, first, second);
+    }
+
+    private async Task<RegisteredClient> RegisterClientAsync(bool isPublic)
+    {
+        using var admin = Admin(fixture.EdgeA);
+        using var response = await admin.PostAsJsonAsync("/v1/oauth/clients", new { name = "Test integration", redirect_uris = new[] { RedirectUri }, @public = isPublic }, Ct);
+        var body = await JsonAsync(response, HttpStatusCode.Created);
+        var secret = body.TryGetProperty("client_secret", out var s) ? s.GetString() : null;
+        Assert.Equal(isPublic, secret is null);
+        return new RegisteredClient(body.GetProperty("client_id").GetString()!, secret);
+    }
+
+    private static HttpClient Admin(TestEdge edge)
+    {
+        var client = AccountFixture.Anonymous(edge);
+        client.DefaultRequestHeaders.Add("X-Admin-Key", TestEdge.AdminKey);
+        return client;
+    }
+
+    private static (string Verifier, string Challenge) Pkce()
+    {
+        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
+        return (verifier, Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
+    }
+
+    private static string AuthorizeQuery(string clientId, string challenge, string scope) =>
+        $"/v1/oauth/authorize?response_type=code&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(RedirectUri)}"
+        + $"&scope={Uri.EscapeDataString(scope)}&state=xyz&code_challenge={challenge}&code_challenge_method=S256";
+
+    private static FormUrlEncodedContent ConsentForm(string? userToken, string clientId, string challenge, string scope, string decision, params string[] devices)
+    {
+        var fields = new List<KeyValuePair<string, string>>
+        {
+            new("response_type", "code"), new("client_id", clientId), new("redirect_uri", RedirectUri), new("scope", scope),
+            new("state", "xyz"), new("code_challenge", challenge), new("code_challenge_method", "S256"), new("decision", decision),
+        };
+        if (userToken is not null)
+        {
+            fields.Add(new("access_token", userToken));
+        }
+
+        fields.AddRange(devices.Select(d => new KeyValuePair<string, string>("device", d)));
+        return new FormUrlEncodedContent(fields);
+    }
+
+    /// <summary>Posts the consent form as the page does and returns the code from the redirect back to the client.</summary>
+    private static async Task<string> ConsentAsync(HttpClient anonymous, string userToken, string clientId, string challenge, string scope, params string[] devices)
+    {
+        using var response = await anonymous.PostAsync("/v1/oauth/authorize", ConsentForm(userToken, clientId, challenge, scope, "allow", devices), Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"consent: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
+        var location = response.Headers.Location!;
+        Assert.StartsWith(RedirectUri + "?", location.ToString(), StringComparison.Ordinal);
+        var query = System.Web.HttpUtility.ParseQueryString(location.Query);
+        Assert.Equal("xyz", query["state"]);
+        return query["code"]!;
+    }
+
+    private static Dictionary<string, string> CodeExchange(string code, string verifier) => new()
+    {
+        ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = RedirectUri, ["code_verifier"] = verifier,
+    };
+
+    private static Task<JsonElement> ExchangeCodeAsync(TestEdge edge, RegisteredClient client, string code, string verifier) =>
+        TokenAsync(edge, client, CodeExchange(code, verifier), HttpStatusCode.OK);
+
+    private static async Task<JsonElement> TokenAsync(TestEdge edge, RegisteredClient client, Dictionary<string, string> fields, HttpStatusCode expected)
+    {
+        fields["client_id"] = client.Id;
+        if (client.Secret is not null)
+        {
+            fields["client_secret"] = client.Secret;
+        }
+
+        using var anonymous = AccountFixture.Anonymous(edge);
+        using var response = await anonymous.PostAsync("/v1/oauth/token", new FormUrlEncodedContent(fields), Ct);
+        return await JsonAsync(response, expected);
+    }
+
+    private async Task<JsonElement> IntrospectAsync(RegisteredClient client, string token)
+    {
+        using var anonymous = AccountFixture.Anonymous(fixture.EdgeB);
+        using var response = await anonymous.PostAsync("/v1/oauth/token/validate", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["token"] = token, ["client_id"] = client.Id, ["client_secret"] = client.Secret!,
+        }), Ct);
+        return await JsonAsync(response, HttpStatusCode.OK);
+    }
+
+    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == expected, $"{response.RequestMessage?.RequestUri}: expected {(int)expected}, got {(int)response.StatusCode} {body}");
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}
