@@ -57,6 +57,11 @@ internal sealed class HostProcess : IAsyncDisposable
                 {
                     return false;
                 }
+                catch (TaskCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
+                {
+                    // One probe over its 2 s (a starting process on a busy machine): try again until the deadline.
+                    return false;
+                }
             },
             $"{name} to answer /healthz on port {healthPort}",
             TimeSpan.FromSeconds(60));
