@@ -41,7 +41,7 @@ internal static class DashboardEndpoints
             context.Response.ContentType = contentType;
             context.Response.Headers.CacheControl = "no-cache";
             context.Response.Headers.XContentTypeOptions = "nosniff";
-            context.Response.Headers["Content-Security-Policy"] = "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'";
+            context.Response.Headers["Content-Security-Policy"] = "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self'; script-src 'self'; frame-ancestors 'none'";
             await content.CopyToAsync(context.Response.Body, context.RequestAborted);
         }
     }

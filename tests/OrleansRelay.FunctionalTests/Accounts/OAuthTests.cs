@@ -32,6 +32,7 @@ public sealed class OAuthTests(AccountFixture fixture)
         {
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);
             Assert.Contains("consent.js", await page.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+            Assert.Contains("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
         }
 
         // What the page asks the relay: the client's name and the user's devices to choose from.
