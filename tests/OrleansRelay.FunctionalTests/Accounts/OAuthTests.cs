@@ -232,6 +232,55 @@ public sealed class OAuthTests(AccountFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task ConsentPage_InARealBrowser_SignsIn_TicksADevice_AndRedirectsBackWithAWorkingCode()
+    {
+        var user = await UserWithTwoDevicesAsync("tina");
+        var client = await RegisterClientAsync(isPublic: true);
+        var (verifier, challenge) = Pkce();
+
+        using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new Microsoft.Playwright.BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+        });
+        var page = await browser.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, error) => errors.Add(error);
+        var redirected = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync(RedirectUri + "**", async route =>
+        {
+            redirected.TrySetResult(route.Request.Url);
+            await route.FulfillAsync(new() { Status = 200, ContentType = "text/plain", Body = "integration callback" });
+        });
+
+        await page.GotoAsync($"http://{fixture.EdgeA.HttpEndPoint}{AuthorizeQuery(client.Id, challenge, "devices")}");
+        await page.FillAsync("#email", user.Email);
+        await page.FillAsync("#password", AccountFixture.Password);
+        await page.ClickAsync("#sign-in-form button[type=submit]");
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#client-name")).ToHaveTextAsync("Test integration");
+        await Microsoft.Playwright.Assertions.Expect(page.Locator("#devices input[type=checkbox]")).ToHaveCountAsync(2);
+        await page.CheckAsync($"#devices input[value='{user.Consented}']");
+        await page.ClickAsync("button[value=allow]");
+
+        var callback = new Uri(await Eventually.Within(redirected.Task, "the browser's redirect back to the integration"));
+        var query = System.Web.HttpUtility.ParseQueryString(callback.Query);
+        Assert.Equal("xyz", query["state"]);
+        Assert.Empty(errors);
+
+        var tokens = await ExchangeCodeAsync(fixture.EdgeB, client, query["code"]!, verifier);
+        using var integration = AccountFixture.Anonymous(fixture.EdgeB, tokens.GetProperty("access_token").GetString());
+        using (var consented = await integration.GetAsync($"/v1/devices/{user.Consented}/api/hello", Ct))
+        {
+            Assert.Equal(HttpStatusCode.OK, consented.StatusCode);
+        }
+
+        using var other = await integration.GetAsync($"/v1/devices/{user.Other}/api/hello", Ct);
+        Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
+    }
+
     private sealed record User(string Email, string Token, string Consented, string Other);
 
     private sealed record RegisteredClient(string Id, string? Secret);
