@@ -33,6 +33,16 @@ internal sealed record LoadOptions
 
     public FleetOptions Fleet { get; init; } = new();
 
+    /// <summary>Notify: notifications sent per second (open model) over all devices, and the subscribers (one device each).</summary>
+    public double NotifyRate { get; init; } = 1000;
+
+    public int SseSubscribers { get; init; } = 1000;
+
+    public int SignalRSubscribers { get; init; } = 100;
+
+    /// <summary>Notify: how long to wait after sending for the last deliveries and acknowledgements.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
     /// <summary>Soak: connect/disconnect cycles and devices per cycle.</summary>
     public int Cycles { get; init; } = 100;
 

@@ -53,6 +53,7 @@ internal static class LoadTestRunner
             {
                 context = new ScenarioContext(options, relay, pool, client, monitor, view, result);
                 monitor.Start();
+                result.Notes.Add($"Machine load average (1, 5, 15 min) at the start: {LoadAverage()}.");
                 try
                 {
                     await scenario.RunAsync(context, cancellationToken);
@@ -63,6 +64,7 @@ internal static class LoadTestRunner
                     view.Line($"{scenario.Name} failed: {ex}");
                 }
 
+                result.Notes.Add($"Machine load average at the end: {LoadAverage()}.");
                 result.Timeline = monitor.Timeline();
             }
 
@@ -111,6 +113,18 @@ internal static class LoadTestRunner
             ? options with { AdmissionRatePerSecond = ConnectStormAdmissionRate, AdmissionBurst = options.AdmissionBurst ?? ConnectStormAdmissionRate }
             : options;
 
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
     private static Dictionary<string, string> Settings(LoadOptions options, ILoadScenario scenario)
     {
         var settings = new Dictionary<string, string>
@@ -127,6 +141,13 @@ internal static class LoadTestRunner
             settings["clients"] = options.Concurrency.ToString(CultureInfo.InvariantCulture);
             settings["open-model rate"] = $"{options.Rate:0}/s";
             settings["GET share"] = $"{options.Mix.GetRatio:0.##}";
+        }
+
+        if (scenario is NotifyScenario)
+        {
+            settings["phase"] = $"{options.Duration.TotalSeconds:0} s";
+            settings["notification rate"] = $"{options.NotifyRate:0}/s";
+            settings["subscribers"] = $"{options.SseSubscribers} SSE, {options.SignalRSubscribers} SignalR";
         }
 
         if (scenario is SoakScenario)

@@ -48,6 +48,7 @@ public static class EdgeHostingExtensions
         services.TryAddSingleton<EdgeIdentity>();
         services.TryAddSingleton<EdgeMetrics>();
         services.TryAddSingleton<EdgeEndpoints>();
+        services.AddSingleton<DeviceGrainReferences>();
         services.AddSingleton<SessionRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionRefresher>());
         services.AddSingleton<EdgeLease>();

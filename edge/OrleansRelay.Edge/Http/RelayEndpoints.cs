@@ -29,7 +29,7 @@ internal static partial class RelayEndpoints
     private static async Task RelayAsync(
         HttpContext context,
         string deviceId,
-        IGrainFactory grains,
+        DeviceGrainReferences grains,
         IOptions<EdgeOptions> options,
         EdgeMetrics metrics,
         ILoggerFactory loggers)
@@ -41,7 +41,7 @@ internal static partial class RelayEndpoints
         metrics.RelayCompleted(Stopwatch.GetElapsedTime(started), status);
     }
 
-    private static async Task<int> RelayCoreAsync(HttpContext context, string deviceId, IGrainFactory grains, EdgeOptions settings, ILogger logger)
+    private static async Task<int> RelayCoreAsync(HttpContext context, string deviceId, DeviceGrainReferences grains, EdgeOptions settings, ILogger logger)
     {
         if (!DeviceIds.IsValid(deviceId))
         {
@@ -65,7 +65,7 @@ internal static partial class RelayEndpoints
         RelayResponse response;
         try
         {
-            response = await grains.GetGrain<IDeviceGrain>(deviceId).Relay(request).AsTask().WaitAsync(context.RequestAborted);
+            response = await grains.Get(deviceId).Relay(request).AsTask().WaitAsync(context.RequestAborted);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {

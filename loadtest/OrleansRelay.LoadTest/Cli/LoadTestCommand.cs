@@ -28,6 +28,9 @@ internal static class LoadTestCommand
         var getRatio = new Option<double>("--get-ratio") { Description = "Share of GETs in the relay mix (the rest are POSTs).", DefaultValueFactory = _ => 1.0 };
         var cachedRatio = new Option<double>("--cached-ratio") { Description = "Share of the relay mix's GETs that read the cacheable /status.", DefaultValueFactory = _ => 0 };
         var targetDevices = new Option<int>("--target-devices") { Description = "Devices the clients address (0 = all online).", DefaultValueFactory = _ => 0 };
+        var notifyRate = new Option<double>("--notify-rate") { Description = "notify: notifications sent per second over all devices (open model).", DefaultValueFactory = _ => 1000 };
+        var sseSubscribers = new Option<int>("--sse-subscribers") { Description = "notify: SSE subscribers, one device each.", DefaultValueFactory = _ => 1000 };
+        var signalRSubscribers = new Option<int>("--signalr-subscribers") { Description = "notify: SignalR subscribers, one device each.", DefaultValueFactory = _ => 100 };
         var cycles = new Option<int>("--cycles") { Description = "soak: connect/disconnect cycles.", DefaultValueFactory = _ => 100 };
         var cycleDevices = new Option<int>("--cycle-devices") { Description = "soak: devices per cycle.", DefaultValueFactory = _ => 1000 };
         var drain = new Option<bool>("--drain") { Description = "reconnect: drain the edge (SIGTERM) instead of kill -9." };
@@ -57,7 +60,7 @@ internal static class LoadTestCommand
         var command = new RootCommand("OrleansRelay load test: simulated devices on real TCP connections and their HTTP clients, with a report per scenario.")
         {
             scenarios, devices, duration, warmUp, concurrency, rate, responseBytes, serviceTime, getRatio, cachedRatio, targetDevices,
-            cycles, cycleDevices, drain, edges, embedded, admissionRate, admissionBurst, edgeUrls, deviceEndpoints, adminKey,
+            notifyRate, sseSubscribers, signalRSubscribers, cycles, cycleDevices, drain, edges, embedded, admissionRate, admissionBurst, edgeUrls, deviceEndpoints, adminKey,
             edgePids, siloPids, output, noLive, handshakes, maxConnections,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -77,6 +80,9 @@ internal static class LoadTestCommand
                     Api = new DeviceApiOptions { ResponseBytes = parse.GetValue(responseBytes), ServiceTime = TimeSpan.FromMilliseconds(parse.GetValue(serviceTime)) },
                 },
                 MaxConnectionsPerEdge = parse.GetValue(maxConnections),
+                NotifyRate = parse.GetValue(notifyRate),
+                SseSubscribers = parse.GetValue(sseSubscribers),
+                SignalRSubscribers = parse.GetValue(signalRSubscribers),
                 Cycles = parse.GetValue(cycles),
                 CycleDevices = parse.GetValue(cycleDevices),
                 KillEdge = !parse.GetValue(drain),

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using OrleansRelay.Wire;
 using OrleansRelay.Wire.Handshake;
+using OrleansRelay.Wire.Messages;
 
 namespace OrleansRelay.LoadTest.Devices;
 
@@ -40,6 +41,12 @@ internal sealed class DeviceConnection
 
     /// <summary>Whether the edge announced it is going away (drain).</summary>
     public bool GoAwayReceived { get; private set; }
+
+    /// <summary>Called with each <c>NotificationAck</c>'s sequence number (set before the first notification is sent).</summary>
+    public Action<long>? NotificationsAcknowledged { get; set; }
+
+    /// <summary>Queues a frame (a notification) for sending; false when the connection is closing.</summary>
+    public bool TrySend(OutboundFrame frame) => !_closing.IsCancellationRequested && _sender.TrySend(frame);
 
     /// <summary>Connects, runs the handshake and, once accepted, starts serving.</summary>
     public static async Task<HandshakeOutcome> OpenAsync(IPEndPoint edge, DeviceCredentials device, DeviceApiOptions api, TimeSpan timeout, CancellationToken cancellationToken)
@@ -180,6 +187,9 @@ internal sealed class DeviceConnection
                 GoAwayReceived = true;
                 break;
             case FrameType.Pong:
+                break;
+            case FrameType.NotificationAck:
+                NotificationsAcknowledged?.Invoke(NotificationMessage.ParseAck(frame.Payload));
                 break;
             default:
                 _api!.Handle(frame);

@@ -28,6 +28,9 @@ internal sealed class SimulatedDevice
     /// <summary>The edge the device is (or was last) connected to.</summary>
     public int EdgeIndex { get; private set; }
 
+    /// <summary>Notifications not yet acknowledged, kept across sessions (resent on each new one).</summary>
+    public PendingNotifications Notifications { get; } = new();
+
     public bool IsOnline => Volatile.Read(ref _connection) is not null;
 
     /// <summary><see cref="Stopwatch"/> timestamp of the last accepted session.</summary>
@@ -73,6 +76,8 @@ internal sealed class SimulatedDevice
                 failures = 0;
                 Interlocked.Exchange(ref _lastAcceptedTicks, Stopwatch.GetTimestamp());
                 Volatile.Write(ref _connection, session);
+                session.NotificationsAcknowledged = Notifications.Acknowledge;
+                Notifications.Attach(session);
                 _fleet.OnAccepted(Stopwatch.GetElapsedTime(firstAttempt));
                 if (stopping.IsCancellationRequested)
                 {
@@ -80,6 +85,7 @@ internal sealed class SimulatedDevice
                 }
 
                 var reason = await session.Completion.ConfigureAwait(false);
+                Notifications.Detach(session);
                 Volatile.Write(ref _connection, null);
                 _fleet.OnDisconnected(reason);
                 if (stopping.IsCancellationRequested)

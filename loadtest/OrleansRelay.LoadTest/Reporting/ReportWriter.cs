@@ -75,6 +75,18 @@ internal static class ReportWriter
             md.Append(CultureInfo.InvariantCulture, $"| {r.Action} | {r.DevicesOnStoppedEdge:N0} | {r.Recovered:N0} | {r.GaveUp} | {r.MedianBackSeconds:0.00} | {r.AllBackSeconds:0.00} | {r.SurvivorHealthChecks - r.SurvivorHealthFailures}/{r.SurvivorHealthChecks} | {r.RelayedAfterRecovery} | {r.RelayFailuresAfterRecovery} |\n\n");
         }
 
+        if (result.Notify is { } n)
+        {
+            var l = n.Latency;
+            md.Append("## Notifications\n\n| subscribers SSE + SignalR | sent | sent/s | acknowledged | resent | deliveries expected | delivered | delivered/s | lost | duplicated | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | drain s | edge µs/notif. | silo µs/notif. | load gen. CPU % | other processes CPU % | machine busy % |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+            md.Append(CultureInfo.InvariantCulture, $"| {n.SseSubscribers:N0} + {n.SignalRSubscribers:N0} | {n.Sent:N0} | {n.SentPerSecond:N0} | {n.Acknowledged:N0} | {n.Resent:N0} | {n.Expected:N0} | {n.Delivered:N0} | {n.DeliveredPerSecond:N0} | {n.Lost:N0} | {n.Duplicated:N0} | {l.P50Ms:0.00} | {l.P90Ms:0.00} | {l.P99Ms:0.00} | {l.P999Ms:0.00} | {l.MaxMs:0.00} | {n.DrainSeconds:0.0} | {n.EdgeCpuMicrosPerNotification:0.0} | {n.SiloCpuMicrosPerNotification:0.0} | {n.LoadGeneratorCpuPercent:0} | {n.OtherProcessesCpuPercent:0} | {n.MachineBusyPercent:0}{(n.MachineBusyPercent >= 95 ? " (saturated)" : string.Empty)} |\n\n");
+            md.Append(CultureInfo.InvariantCulture, $"Each subscriber watches one device and expects every notification that device sent; notifications go to random devices of all online, so *deliveries expected* counts those of watched devices. Latency is device → subscriber from the notification's scheduled send time (open model), send phase and drain. Subscribers with loss: {n.SubscribersWithLoss}, with duplicates: {n.SubscribersWithDuplicates}; event streams reopened: {n.StreamRestarts}. CPU per notification counts send and drain. In the charts, *requests* are deliveries.\n\n");
+            if (n.LateDispatchShare > 0.01)
+            {
+                md.Append(CultureInfo.InvariantCulture, $"**The load generator was late** scheduling {n.LateDispatchShare:P1} of notifications by > 5 ms; latencies still count from the schedule.\n\n");
+            }
+        }
+
         if (result.Soak.Count > 0)
         {
             md.Append("## Soak cycles\n\n| cycle | devices | connect s | requests | errors | edge RSS MiB | silo RSS MiB |\n|---|---|---|---|---|---|---|\n");

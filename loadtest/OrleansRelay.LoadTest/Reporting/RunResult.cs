@@ -21,6 +21,8 @@ internal sealed record RunResult
 
     public RecoveryResult? Recovery { get; set; }
 
+    public NotifyResult? Notify { get; set; }
+
     public List<SoakCycle> Soak { get; init; } = [];
 
     public List<TargetCheck> Targets { get; init; } = [];

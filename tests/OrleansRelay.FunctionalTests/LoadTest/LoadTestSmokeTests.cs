@@ -20,12 +20,15 @@ public sealed class LoadTestSmokeTests : IDisposable
     {
         var options = new LoadOptions
         {
-            Scenarios = ["connect", "relay", "cached", "reconnect", "soak"],
+            Scenarios = ["connect", "relay", "cached", "notify", "reconnect", "soak"],
             Devices = Devices,
             Duration = TimeSpan.FromSeconds(1.5),
             WarmUp = TimeSpan.FromSeconds(0.5),
             Concurrency = 8,
             Rate = 200,
+            NotifyRate = 100,
+            SseSubscribers = 10,
+            SignalRSubscribers = 5,
             Cycles = 3,
             CycleDevices = Devices,
             Mix = new() { GetRatio = 0.8 },
@@ -34,9 +37,9 @@ public sealed class LoadTestSmokeTests : IDisposable
             Live = false,
         };
 
-        var folders = await LoadTestRunner.RunAsync(options, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(90), TestContext.Current.CancellationToken);
+        var folders = await LoadTestRunner.RunAsync(options, TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(120), TestContext.Current.CancellationToken);
 
-        Assert.Equal(5, folders.Count);
+        Assert.Equal(6, folders.Count);
         var results = folders.ToDictionary(f => Read(f).Scenario, Read);
         foreach (var folder in folders)
         {
@@ -66,6 +69,16 @@ public sealed class LoadTestSmokeTests : IDisposable
         Assert.Equal(3, cached.Count);
         Assert.True(cached[0].CacheHits > 0);
         Assert.True(File.Exists(Path.Combine(folders[2], ChartWriter.LatencyFile)));
+
+        var notify = results["notify"].Notify!;
+        Assert.Equal((10, 5), (notify.SseSubscribers, notify.SignalRSubscribers));
+        Assert.True(notify.Sent > 0 && notify.SentPerSecond > 0, "no notifications sent");
+        Assert.Equal(notify.Sent, notify.Acknowledged);
+        Assert.True(notify.Expected > 0 && notify.DeliveredPerSecond > 0, "no deliveries");
+        Assert.Equal(notify.Expected, notify.Delivered);
+        Assert.Equal(0, notify.Lost);
+        Assert.Equal(0, notify.Duplicated);
+        Assert.True(notify.Latency.P50Ms > 0 && notify.Latency.P99Ms <= notify.Latency.MaxMs);
 
         var recovery = results["reconnect"].Recovery!;
         Assert.True(recovery.DevicesOnStoppedEdge > 0);
