@@ -1,0 +1,49 @@
+using OrleansRelay.FunctionalTests.TestUtilities;
+
+namespace OrleansRelay.FunctionalTests.Security;
+
+/// <summary>
+/// Every device answers on the edge's own origin, so a device's headers that act on the whole origin (cookies, CORS,
+/// HSTS, Clear-Site-Data) are stripped; <c>Edge:PassDeviceCookies</c> and <c>Edge:PassDeviceCorsHeaders</c> let an
+/// operator who serves each device on its own origin pass cookies and CORS through.
+/// </summary>
+[Collection(SecurityCollection.Name)]
+public sealed class DeviceResponseHeaderTests(SecurityFixture fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task OriginWideDeviceHeaders_AreStrippedByDefault_OthersPass()
+    {
+        using var response = await fixture.Edge.Client.GetAsync("/v1/devices/sec-a/api/headers", Ct);
+        var names = response.Headers.Concat(response.Content.Headers).Select(h => h.Key).ToList();
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["kept"], response.Headers.GetValues("X-Device-Header"));
+        foreach (var stripped in new[] { "Set-Cookie", "Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Strict-Transport-Security", "Clear-Site-Data" })
+        {
+            Assert.DoesNotContain(stripped, names, StringComparer.OrdinalIgnoreCase);
+        }
+    }
+
+    [Fact]
+    public async Task PassOptions_LetCookiesAndCorsThrough_ButNeverHstsOrClearSiteData()
+    {
+        await using var edge = await TestEdge.StartAsync(fixture.Silo.Cluster, new Dictionary<string, string?>
+        {
+            ["Edge:PassDeviceCookies"] = "true",
+            ["Edge:PassDeviceCorsHeaders"] = "true",
+        });
+        await using var service = RecordingDeviceService.Start("sec-pass", SecurityFixture.OriginHeaders);
+        await using var daemon = await TestDaemon.StartAsync("sec-pass", await edge.ProvisionAsync("sec-pass"), service.BaseUri, edge.DevicePort);
+
+        using var response = await edge.Client.GetAsync("/v1/devices/sec-pass/api/headers", Ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(["device-session=stolen; Path=/"], response.Headers.GetValues("Set-Cookie"));
+        Assert.Equal(["https://evil.example"], response.Headers.GetValues("Access-Control-Allow-Origin"));
+        Assert.Equal(["true"], response.Headers.GetValues("Access-Control-Allow-Credentials"));
+        Assert.False(response.Headers.Contains("Strict-Transport-Security"));
+        Assert.False(response.Headers.Contains("Clear-Site-Data"));
+    }
+}
