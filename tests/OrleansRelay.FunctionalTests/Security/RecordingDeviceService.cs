@@ -115,7 +115,7 @@ internal sealed class RecordingDeviceService : IAsyncDisposable
         }
 
         text.Append("Content-Length: ").Append(body.Length).Append("\r\n\r\n");
-        return [.. Encoding.ASCII.GetBytes(text.ToString()), .. body];
+        return [.. Encoding.UTF8.GetBytes(text.ToString()), .. body];
     }
 
     public async ValueTask DisposeAsync()

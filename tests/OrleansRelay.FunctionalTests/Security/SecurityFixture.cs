@@ -11,7 +11,7 @@ public sealed class SecurityFixture : IAsyncLifetime
     public const string DeviceA = "sec-a";
     public const string DeviceB = "sec-b";
 
-    /// <summary>Response headers that act on the whole origin; every device service here sends them.</summary>
+    /// <summary>Response headers that act on the whole origin, and one Kestrel cannot write; every device service here sends them.</summary>
     internal static readonly string[] OriginHeaders =
     [
         "Set-Cookie: device-session=stolen; Path=/",
@@ -19,6 +19,7 @@ public sealed class SecurityFixture : IAsyncLifetime
         "Access-Control-Allow-Credentials: true",
         "Strict-Transport-Security: max-age=31536000; includeSubDomains",
         "Clear-Site-Data: \"storage\"",
+        "X-Non-Ascii: caf\u00e9",
         "X-Device-Header: kept",
     ];
 
