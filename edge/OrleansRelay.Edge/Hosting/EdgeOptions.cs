@@ -95,4 +95,11 @@ public sealed record EdgeOptions
     /// must not open the edge's origin to other sites' scripts.
     /// </summary>
     public bool PassDeviceCorsHeaders { get; init; }
+
+    /// <summary>
+    /// Whether relayed responses carry <c>Content-Security-Policy: sandbox allow-scripts allow-forms allow-popups
+    /// allow-downloads</c> (and <c>X-Content-Type-Options: nosniff</c>). On by default: a page a device serves then
+    /// runs as an opaque origin, never as the edge's origin, where the dashboard keeps the operator key and user tokens.
+    /// </summary>
+    public bool SandboxDeviceContent { get; init; } = true;
 }

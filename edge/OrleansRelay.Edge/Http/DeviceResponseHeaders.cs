@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
 using OrleansRelay.Edge.Hosting;
 
 namespace OrleansRelay.Edge.Http;
@@ -10,6 +12,9 @@ namespace OrleansRelay.Edge.Http;
 /// </summary>
 internal static class DeviceResponseHeaders
 {
+    /// <summary>The policy that keeps a device's page out of the edge's origin (scripts run, but in an opaque origin).</summary>
+    public const string Sandbox = "sandbox allow-scripts allow-forms allow-popups allow-downloads";
+
     private static readonly HashSet<string> OriginWide = new(StringComparer.OrdinalIgnoreCase)
     {
         "Strict-Transport-Security", "Clear-Site-Data", "Alt-Svc", "Public-Key-Pins", "Public-Key-Pins-Report-Only",
@@ -35,5 +40,17 @@ internal static class DeviceResponseHeaders
 
         // The wire allows UTF-8 in values; Kestrel refuses non-ASCII response headers (and would fail the response).
         return System.Text.Ascii.IsValid(value);
+    }
+
+    /// <summary>Adds the sandbox policy (on top of any policy of the device's: browsers enforce both) unless turned off.</summary>
+    public static void AddSandbox(IHeaderDictionary headers, EdgeOptions options)
+    {
+        if (!options.SandboxDeviceContent)
+        {
+            return;
+        }
+
+        headers.Append(HeaderNames.ContentSecurityPolicy, Sandbox);
+        headers.XContentTypeOptions = "nosniff";
     }
 }

@@ -195,6 +195,8 @@ internal static partial class RelayEndpoints
             }
         }
 
+        DeviceResponseHeaders.AddSandbox(http.Headers, settings);
+
         var bodyAllowed = !HttpMethods.IsHead(context.Request.Method) && response.Status is not (204 or 304) && response.Status >= 200;
         if (bodyAllowed)
         {
