@@ -18,12 +18,12 @@ public sealed class LocalForwarder : IHttpRequestHandler, IDisposable
     };
 
     private readonly HttpMessageInvoker _invoker;
-    private readonly Uri _baseUri;
+    private readonly string _origin;
 
     /// <summary>Creates the forwarder for the service at <paramref name="baseUri"/>.</summary>
     public LocalForwarder(Uri baseUri, int maxConnections, TimeSpan connectTimeout)
     {
-        _baseUri = baseUri;
+        _origin = baseUri.GetLeftPart(UriPartial.Authority);
         _invoker = new HttpMessageInvoker(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -39,7 +39,9 @@ public sealed class LocalForwarder : IHttpRequestHandler, IDisposable
     /// <summary>Sends a relayed request; returns as soon as the response head has arrived (the body streams).</summary>
     public Task<HttpResponseMessage> SendAsync(HttpRequestHead head, Stream? body, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(new HttpMethod(head.Method), new Uri(_baseUri, head.Target));
+        // The target is appended to the service's origin, never resolved against it: resolving would send a
+        // network-path target ("//other-host/x") to another host on the device's network.
+        var request = new HttpRequestMessage(new HttpMethod(head.Method), new Uri(_origin + head.Target, UriKind.Absolute));
         if (body is not null)
         {
             request.Content = new StreamContent(body);

@@ -115,6 +115,7 @@ public static class EdgeHostingExtensions
     /// <summary>Maps the edge's HTTP endpoints: health, operator API and relay.</summary>
     public static WebApplication MapRelayEdge(this WebApplication app)
     {
+        app.UseRelayRootGuard();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseRateLimiter();

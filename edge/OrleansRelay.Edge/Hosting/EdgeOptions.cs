@@ -82,4 +82,24 @@ public sealed record EdgeOptions
 
     /// <summary>The <c>Retry-After</c> seconds sent with 503 when a device is offline.</summary>
     public int OfflineRetryAfterSeconds { get; init; } = 5;
+
+    /// <summary>
+    /// Whether a device's <c>Set-Cookie</c> response headers reach the client. Off by default: every device answers on
+    /// the edge's own origin, so a device's cookie would be the edge's cookie, sent with every other device's and the
+    /// dashboard's requests.
+    /// </summary>
+    public bool PassDeviceCookies { get; init; }
+
+    /// <summary>
+    /// Whether a device's <c>Access-Control-*</c> (CORS) response headers reach the client. Off by default: a device
+    /// must not open the edge's origin to other sites' scripts.
+    /// </summary>
+    public bool PassDeviceCorsHeaders { get; init; }
+
+    /// <summary>
+    /// Whether relayed responses carry <c>Content-Security-Policy: sandbox allow-scripts allow-forms allow-popups
+    /// allow-downloads</c> (and <c>X-Content-Type-Options: nosniff</c>). On by default: a page a device serves then
+    /// runs as an opaque origin, never as the edge's origin, where the dashboard keeps the operator key and user tokens.
+    /// </summary>
+    public bool SandboxDeviceContent { get; init; } = true;
 }

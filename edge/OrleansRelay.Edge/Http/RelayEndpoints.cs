@@ -48,6 +48,13 @@ internal static partial class RelayEndpoints
             return await WriteErrorAsync(context, StatusCodes.Status404NotFound, "Unknown device.");
         }
 
+        var target = DeviceTarget(context, deviceId);
+        if (DevicePathCheck.Problem(target) is { } problem)
+        {
+            Log.PathRefused(logger, deviceId, problem);
+            return await WriteErrorAsync(context, StatusCodes.Status400BadRequest, problem);
+        }
+
         var body = await RequestBodyReader.ReadAsync(context, settings.MaxBodyBytes);
         if (body is null)
         {
@@ -57,7 +64,7 @@ internal static partial class RelayEndpoints
 
         var request = new RelayRequest(
             context.Request.Method,
-            DeviceTarget(context, deviceId),
+            target,
             ForwardedHeaders(context),
             body,
             settings.DeviceRequestTimeout);
@@ -96,11 +103,14 @@ internal static partial class RelayEndpoints
             return await WriteErrorAsync(context, status, response.ErrorMessage ?? response.Error.ToString());
         }
 
-        await WriteDeviceResponseAsync(context, response);
+        await WriteDeviceResponseAsync(context, response, settings);
         return response.Status;
     }
 
-    /// <summary>The path and query on the device, taken from the raw target so the client's encoding is preserved.</summary>
+    /// <summary>
+    /// The path and query on the device, taken from the raw target so the client's encoding is preserved (a raw target
+    /// whose dot segments climb above the relay root never gets here: <see cref="RelayRootGuard"/>).
+    /// </summary>
     private static string DeviceTarget(HttpContext context, string deviceId)
     {
         var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? string.Empty;
@@ -113,7 +123,7 @@ internal static partial class RelayEndpoints
                 return "/" + rest;
             }
 
-            if (rest[0] == '/')
+            if (rest[0] == '/' && !DevicePathCheck.HasDotSegments(rest))
             {
                 return rest;
             }
@@ -165,9 +175,10 @@ internal static partial class RelayEndpoints
         || name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)
         || name.Equals(AdminKeyFilter.HeaderName, StringComparison.OrdinalIgnoreCase)
         || name.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Forwarded", StringComparison.OrdinalIgnoreCase)
         || name.StartsWith(':');
 
-    private static async Task WriteDeviceResponseAsync(HttpContext context, RelayResponse response)
+    private static async Task WriteDeviceResponseAsync(HttpContext context, RelayResponse response, EdgeOptions settings)
     {
         var http = context.Response;
         http.StatusCode = response.Status;
@@ -178,13 +189,13 @@ internal static partial class RelayEndpoints
 
         foreach (var (name, value) in response.Headers)
         {
-            if (HopByHopHeaders.Contains(name) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            if (DeviceResponseHeaders.IsRelayed(name, value, settings))
             {
-                continue;
+                http.Headers.Append(name, value);
             }
-
-            http.Headers.Append(name, value);
         }
+
+        DeviceResponseHeaders.AddSandbox(http.Headers, settings);
 
         var bodyAllowed = !HttpMethods.IsHead(context.Request.Method) && response.Status is not (204 or 304) && response.Status >= 200;
         if (bodyAllowed)
@@ -221,6 +232,9 @@ internal static partial class RelayEndpoints
 
         [LoggerMessage(3102, LogLevel.Debug, "Client aborted its relay to {DeviceId}")]
         public static partial void ClientAborted(ILogger logger, string deviceId);
+
+        [LoggerMessage(3104, LogLevel.Information, "Relay to {DeviceId} refused: {Problem}")]
+        public static partial void PathRefused(ILogger logger, string deviceId, string problem);
 
         [LoggerMessage(3103, LogLevel.Warning, "Cluster call for {DeviceId} failed: {Exception}: {Detail}")]
         public static partial void ClusterCallFailed(ILogger logger, string deviceId, string exception, string detail);

@@ -41,30 +41,36 @@ internal sealed class HostProcess : IAsyncDisposable
         process.BeginErrorReadLine();
         var host = new HostProcess(process);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                if (process.HasExited)
+        try
+        {
+            await Eventually.TrueAsync(
+                async () =>
                 {
-                    throw new InvalidOperationException($"{name} exited with {process.ExitCode}; see host-logs/{name}.log.");
-                }
+                    if (process.HasExited)
+                    {
+                        throw new InvalidOperationException($"{name} exited with {process.ExitCode}; see host-logs/{name}.log.");
+                    }
 
-                try
-                {
-                    return (await http.GetAsync($"http://127.0.0.1:{healthPort}/healthz", TestContext.Current.CancellationToken)).IsSuccessStatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-                catch (TaskCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
-                {
-                    // One probe over its 2 s (a starting process on a busy machine): try again until the deadline.
-                    return false;
-                }
-            },
-            $"{name} to answer /healthz on port {healthPort}",
-            TimeSpan.FromSeconds(60));
+                    try
+                    {
+                        return (await http.GetAsync($"http://127.0.0.1:{healthPort}/healthz", TestContext.Current.CancellationToken)).IsSuccessStatusCode;
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !TestContext.Current.CancellationToken.IsCancellationRequested)
+                    {
+                        // Not listening yet, or too slow to answer within the client's timeout on a loaded machine.
+                        return false;
+                    }
+                },
+                $"{name} to answer /healthz on port {healthPort}",
+                TimeSpan.FromSeconds(60));
+        }
+        catch
+        {
+            // A host that never became healthy must not outlive the test (it would hold its ports and cluster).
+            host.Kill();
+            throw;
+        }
+
         return host;
     }
 
