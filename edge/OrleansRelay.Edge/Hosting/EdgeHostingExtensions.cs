@@ -30,6 +30,7 @@ public static class EdgeHostingExtensions
     {
         var edge = builder.Configuration.GetSection(EdgeOptions.SectionName).Get<EdgeOptions>() ?? new EdgeOptions();
         var cluster = RelayClusterOptions.From(builder.Configuration);
+        var httpLimits = builder.Configuration.GetSection(HttpLimitsOptions.SectionName).Get<HttpLimitsOptions>() ?? new HttpLimitsOptions();
 
         var services = builder.Services;
         services.AddOptions<EdgeOptions>().BindConfiguration(EdgeOptions.SectionName).ValidateOnStart();
@@ -37,6 +38,7 @@ public static class EdgeHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DeviceSessionRegistry>();
         services.TryAddSingleton<DeviceAdmission>();
+        services.TryAddSingleton<PendingConnections>();
         // The operator key, hashed once per edge (the options validator refuses to start without it).
         services.TryAddSingleton(sp => new OperatorKey(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.AdminKey));
         services.TryAddSingleton<DeviceEventFeeds>();
@@ -63,8 +65,10 @@ public static class EdgeHostingExtensions
 
         var endpoints = new EdgeEndpoints();
         services.AddSingleton(endpoints);
+        services.AddOptions<HttpLimitsOptions>().BindConfiguration(HttpLimitsOptions.SectionName);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            HttpLimitsSetup.Apply(kestrel.Limits, httpLimits);
             var address = IPAddress.Parse(edge.BindAddress);
             kestrel.Listen(address, edge.HttpPort, listen => endpoints.Http = listen);
             kestrel.Listen(address, edge.DevicePort, listen =>
