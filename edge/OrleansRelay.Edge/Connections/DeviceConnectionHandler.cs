@@ -86,7 +86,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
                 _metrics.Handshake(Limits.PendingPerAddress);
                 _metrics.LimitRejected(Limits.PendingPerAddress);
                 Log.TooManyPending(_logger, context.RemoteEndPoint?.ToString(), _options.MaxPendingConnectionsPerAddress);
-                Reject(sender, CloseCodes.Unavailable, "Too many connections from this address are in their handshake; retry later.", retryAfterSeconds: 5);
+                Reject(sender, CloseCodes.Unavailable, "Too many connections from this address are in their handshake; retry later.", retryAfterSeconds: 1 + Random.Shared.Next(5));
                 return;
             }
 

@@ -23,4 +23,7 @@ internal static class Limits
 
     /// <summary>Sign-in and other credential posts per client address.</summary>
     public const string SignIn = "sign-in";
+
+    /// <summary>An event subscriber (SSE or SignalR) fell 10,000 events behind and was ended.</summary>
+    public const string EventSubscriberOverflow = "event-subscriber-overflow";
 }

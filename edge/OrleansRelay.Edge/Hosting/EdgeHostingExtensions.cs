@@ -14,6 +14,7 @@ using OrleansRelay.Edge.Events;
 using OrleansRelay.Edge.Hubs;
 using OrleansRelay.Edge.Diagnostics;
 using OrleansRelay.Edge.Http;
+using OrleansRelay.Edge.RateLimits;
 using OrleansRelay.Silo.Hosting;
 using OpenTelemetry.Metrics;
 
@@ -55,6 +56,7 @@ public static class EdgeHostingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<EdgeLease>());
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
         services.AddRelayAccounts(builder.Configuration);
+        services.AddRelayRateLimits(builder.Configuration);
         services.AddOpenApi();
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
