@@ -119,8 +119,9 @@ public static class EdgeHostingExtensions
     public static WebApplication MapRelayEdge(this WebApplication app)
     {
         app.UseAuthentication();
-        app.UseAuthorization();
+        // Before authorization: requests refused for lack of credentials count toward their address's limit too.
         app.UseRateLimiter();
+        app.UseAuthorization();
         app.MapHealth();
         app.MapOpenApi("/openapi/{documentName}.json");
         // Metrics reveal how many devices an edge holds: operators only (admin key, or the key as a bearer token).

@@ -7,6 +7,10 @@ internal static class HttpLimitsSetup
 {
     public static void Apply(KestrelServerLimits limits, HttpLimitsOptions options)
     {
+        if (options.MinDataRateGracePeriod <= TimeSpan.FromSeconds(1))
+        {
+            throw new InvalidOperationException("HttpLimits:MinDataRateGracePeriod must be more than 1 second (Kestrel checks the rates once a second).");
+        }
         limits.MaxRequestHeadersTotalSize = options.MaxRequestHeadersTotalSize;
         limits.MaxRequestHeaderCount = options.MaxRequestHeaderCount;
         limits.MaxRequestLineSize = options.MaxRequestLineSize;

@@ -21,7 +21,7 @@ public sealed class EventSubscriberTests(RelayFixture fixture)
     {
         await using var edge = await TestEdge.StartAsync(fixture.Silo.Cluster, new Dictionary<string, string?>
         {
-            ["HttpLimits:MinDataRateGracePeriod"] = "00:00:01",
+            ["HttpLimits:MinDataRateGracePeriod"] = "00:00:02",
         });
         const string DeviceId = "sse-slow-1";
         var secret = await edge.ProvisionAsync(DeviceId);
