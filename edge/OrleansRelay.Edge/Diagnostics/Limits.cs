@@ -26,4 +26,7 @@ internal static class Limits
 
     /// <summary>An event subscriber (SSE or SignalR) fell 10,000 events behind and was ended.</summary>
     public const string EventSubscriberOverflow = "event-subscriber-overflow";
+
+    /// <summary>An event stream's client stopped reading: one write waited longer than <c>Edge:EventWriteTimeout</c>.</summary>
+    public const string EventSubscriberStalled = "event-subscriber-stalled";
 }

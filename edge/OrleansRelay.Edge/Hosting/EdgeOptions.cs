@@ -82,6 +82,12 @@ public sealed record EdgeOptions
     /// <summary>How long a device connection may accept no data at all while the edge has frames for it before it is disconnected.</summary>
     public TimeSpan DeviceWriteStallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long one write to an event stream (SSE) may wait for the client to read; a client that stopped reading
+    /// is disconnected after it, so its queue of up to 10,000 events is released.
+    /// </summary>
+    public TimeSpan EventWriteTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Largest frame payload accepted from a device after authentication.</summary>
     public int MaxFramePayload { get; init; } = ProtocolLimits.DefaultMaxFramePayload;
 

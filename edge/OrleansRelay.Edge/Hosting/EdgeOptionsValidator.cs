@@ -93,6 +93,11 @@ internal sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             failures.Add("Edge:MaxDeviceOutboundBytes must be at least 64 KiB, and Edge:DeviceWriteStallTimeout must be positive.");
         }
 
+        if (options.EventWriteTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Edge:EventWriteTimeout must be positive.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -13,16 +13,19 @@ namespace OrleansRelay.FunctionalTests.Hardening;
 public sealed class EventSubscriberTests(RelayFixture fixture)
 {
     private const int Notifications = 300;
+    private const int StalledLogEvent = 3300;
 
     private static CancellationToken Token => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task SubscriberThatNeverReads_IsDropped_TheOtherKeepsReceiving()
     {
-        await using var edge = await TestEdge.StartAsync(fixture.Silo.Cluster, new Dictionary<string, string?>
-        {
-            ["HttpLimits:MinDataRateGracePeriod"] = "00:00:02",
-        });
+        var logs = new RecordingLoggerProvider();
+        using var rejections = new LimitRejections();
+        await using var edge = await TestEdge.StartAsync(
+            fixture.Silo.Cluster,
+            new Dictionary<string, string?> { ["Edge:EventWriteTimeout"] = "00:00:02" },
+            logs);
         const string DeviceId = "sse-slow-1";
         var secret = await edge.ProvisionAsync(DeviceId);
         await using var daemon = await TestDaemon.StartAsync(DeviceId, secret, fixture.Service.BaseUri, edge.DevicePort);
@@ -46,8 +49,11 @@ public sealed class EventSubscriberTests(RelayFixture fixture)
         var received = await good.NextAsync(Notifications, "notification", TimeSpan.FromSeconds(60));
         Assert.Equal(Enumerable.Range(0, Notifications).Select(i => $"{i}:"), received.Select(e => e.Data[..(e.Data.IndexOf(':', StringComparison.Ordinal) + 1)]));
 
-        // The edge ended the slow stream: reading now reaches its end instead of waiting for more events.
-        Assert.True(await Eventually.Within(ReadToEndAsync(stream), "the edge to drop the slow subscriber", TimeSpan.FromSeconds(60)));
+        // The edge dropped the slow stream (log line and metric), and reading now reaches its end instead of waiting
+        // for more events.
+        await Eventually.TrueAsync(() => logs.Events(StalledLogEvent).Count > 0, "the edge to drop the slow subscriber", TimeSpan.FromSeconds(60));
+        Assert.True(rejections.Count("event-subscriber-stalled") > 0);
+        Assert.True(await Eventually.Within(ReadToEndAsync(stream), "the slow subscriber's stream to end", TimeSpan.FromSeconds(60)));
     }
 
     private static async Task<bool> ReadUntilAsync(NetworkStream stream, string marker)
