@@ -8,24 +8,48 @@ namespace OrleansRelay.Wire;
 /// The single writer of a connection: frames from any number of producers go through one queue and one loop that
 /// writes them in batches and flushes once per batch. Body pumps keep at most one chunk per stream in the queue
 /// (they await <see cref="SendAndWaitAsync"/>), so the queue interleaves streams round-robin and one large body
-/// cannot hold up small responses on the same connection.
+/// cannot hold up small responses on the same connection. With <see cref="FrameSenderLimits"/>, a peer that stops
+/// reading cannot make the queue grow without limit: the sender overflows and stops.
 /// </summary>
 public sealed class FrameSender
 {
     private readonly PipeWriter _output;
+    private readonly FrameSenderLimits _limits;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _overflowed = new();
     private readonly Channel<OutboundFrame> _queue =
         Channel.CreateUnbounded<OutboundFrame>(new UnboundedChannelOptions { SingleReader = true });
+    private long _queuedBytes;
+    private string? _overflowReason;
 
     /// <summary>Creates a sender over <paramref name="output"/>; call <see cref="RunAsync"/> to start writing.</summary>
     public FrameSender(PipeWriter output)
+        : this(output, FrameSenderLimits.Unlimited, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates a sender over <paramref name="output"/> that gives up on a peer beyond <paramref name="limits"/>.</summary>
+    public FrameSender(PipeWriter output, FrameSenderLimits limits, TimeProvider time)
     {
         _output = output;
+        _limits = limits;
+        _time = time;
+        Overflowed = _overflowed.Token;
     }
+
+    /// <summary>Cancelled once the peer stopped accepting data past the limits; the sender then accepts no more frames.</summary>
+    public CancellationToken Overflowed { get; }
+
+    /// <summary>Why the sender overflowed, once it has.</summary>
+    public string? OverflowReason => Volatile.Read(ref _overflowReason);
+
+    /// <summary>Encoded bytes queued or being flushed right now.</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
 
     /// <summary>Queues a frame without waiting for it to be written. Returns false (and frees the frame) when the sender is closed.</summary>
     public bool TrySend(OutboundFrame frame)
     {
-        if (_queue.Writer.TryWrite(frame))
+        if (Enqueue(frame))
         {
             return true;
         }
@@ -39,7 +63,7 @@ public sealed class FrameSender
     public Task SendAndWaitAsync(OutboundFrame frame)
     {
         var written = frame.TrackWritten();
-        if (!_queue.Writer.TryWrite(frame))
+        if (!Enqueue(frame))
         {
             frame.Release(new ConnectionClosedException("The connection is closed."));
         }
@@ -66,7 +90,8 @@ public sealed class FrameSender
                     batch.Add(frame);
                 }
 
-                var result = await _output.FlushAsync(cancellationToken);
+                var flush = _output.FlushAsync(cancellationToken);
+                var result = flush.IsCompleted ? flush.Result : await WaitForFlushAsync(flush, cancellationToken);
                 if (result.IsCompleted || result.IsCanceled)
                 {
                     // The peer stopped reading: this batch was not delivered (the finally block fails it).
@@ -76,6 +101,7 @@ public sealed class FrameSender
 
                 foreach (var written in batch)
                 {
+                    Interlocked.Add(ref _queuedBytes, -written.Length);
                     written.Release(null);
                 }
 
@@ -100,5 +126,57 @@ public sealed class FrameSender
                 rest.Release(closed);
             }
         }
+    }
+
+    private bool Enqueue(OutboundFrame frame)
+    {
+        var length = frame.Length;
+        var queued = Interlocked.Add(ref _queuedBytes, length);
+        if (queued > _limits.MaxQueuedBytes && queued > length)
+        {
+            // One frame alone is always accepted; a queue past the limit means the peer is not reading.
+            Interlocked.Add(ref _queuedBytes, -length);
+            Overflow($"the peer stopped reading: {queued - length} bytes already queued, limit {_limits.MaxQueuedBytes}");
+            return false;
+        }
+
+        if (_queue.Writer.TryWrite(frame))
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref _queuedBytes, -length);
+        return false;
+    }
+
+    private async ValueTask<FlushResult> WaitForFlushAsync(ValueTask<FlushResult> flush, CancellationToken cancellationToken)
+    {
+        if (_limits.WriteStallTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return await flush;
+        }
+
+        var pending = flush.AsTask();
+        try
+        {
+            return await pending.WaitAsync(_limits.WriteStallTimeout, _time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            Overflow($"the peer accepted no data for {_limits.WriteStallTimeout.TotalSeconds:0.###} s");
+            return await pending;
+        }
+    }
+
+    private void Overflow(string reason)
+    {
+        if (Interlocked.CompareExchange(ref _overflowReason, reason, null) is not null)
+        {
+            return;
+        }
+
+        _queue.Writer.TryComplete();
+        _output.CancelPendingFlush();
+        _overflowed.Cancel();
     }
 }

@@ -35,4 +35,7 @@ public static class CloseCodes
 
     /// <summary>GoAway: nothing was received for three heartbeat intervals.</summary>
     public const string HeartbeatTimeout = "heartbeat-timeout";
+
+    /// <summary>GoAway: the device stopped reading its socket; the edge's queue for it passed its limit.</summary>
+    public const string SlowReader = "slow-reader";
 }

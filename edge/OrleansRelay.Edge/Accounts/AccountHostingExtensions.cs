@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
@@ -32,7 +31,8 @@ internal static class AccountHostingExtensions
             .AddPolicy(RelayClaims.UserPolicy, p => p.AddAuthenticationSchemes(RelayClaims.Scheme).RequireClaim(RelayClaims.TokenId));
 
         // Per client address, on this edge: slows password guessing from one place. Per account, cluster-wide, the
-        // account grain throttles (an attacker spreading over edges or addresses still meets it).
+        // account grain throttles (an attacker spreading over edges or addresses still meets it). The 429 is written by
+        // the rate limiter's OnRejected (RateLimits/RateLimitHostingExtensions).
         services.AddRateLimiter(limiter =>
         {
             limiter.AddPolicy(AccountEndpoints.SignInRateLimit, context => RateLimitPartition.GetSlidingWindowLimiter(
@@ -44,15 +44,6 @@ internal static class AccountHostingExtensions
                     SegmentsPerWindow = 6,
                     QueueLimit = 0,
                 }));
-            limiter.OnRejected = async (context, cancellationToken) =>
-            {
-                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
-                {
-                    context.HttpContext.Response.Headers.RetryAfter = Math.Ceiling(retryAfter.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-                }
-
-                await RelayErrors.Json(StatusCodes.Status429TooManyRequests, "Too many attempts from this address; retry later.").ExecuteAsync(context.HttpContext);
-            };
         });
         return services;
     }

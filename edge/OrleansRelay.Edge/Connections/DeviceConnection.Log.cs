@@ -19,6 +19,9 @@ internal sealed partial class DeviceConnection
         [LoggerMessage(2104, LogLevel.Information, "Draining device {DeviceId} session {Epoch}: {InFlight} requests in flight")]
         public static partial void Draining(ILogger logger, string deviceId, long epoch, int inFlight);
 
+        [LoggerMessage(2105, LogLevel.Warning, "Device {DeviceId} session {Epoch} dropped, it stopped reading: {Reason}")]
+        public static partial void SlowReader(ILogger logger, string deviceId, long epoch, string reason);
+
         [LoggerMessage(2103, LogLevel.Debug, "Device {DeviceId}: frame for finished stream {StreamId} ignored")]
         public static partial void LateFrameIgnored(ILogger logger, string deviceId, uint streamId);
     }

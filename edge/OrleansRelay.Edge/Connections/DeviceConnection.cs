@@ -87,6 +87,7 @@ internal sealed partial class DeviceConnection
             },
             _closing.Token);
         var notifications = _notifications.RunAsync(_closing.Token);
+        using var overflow = _sender.Overflowed.Register(OnSenderOverflow);
         try
         {
             await FrameReadLoop.RunAsync(_input, _settings.MaxFramePayload, HandleFrame, _closing.Token);
@@ -106,7 +107,9 @@ internal sealed partial class DeviceConnection
         finally
         {
             _closing.Cancel();
-            FailAll(RelayError.DeviceOffline, "The device disconnected before answering.");
+            FailAll(RelayError.DeviceOffline, _closeReason is null
+                ? "The device disconnected before answering."
+                : $"The device's connection closed before it answered ({_closeReason}).");
             await heartbeat;
             await notifications;
         }
@@ -323,6 +326,14 @@ internal sealed partial class DeviceConnection
             // The edge buffers the response, so every received byte is consumed at once: return the credit.
             _sender.TrySend(OutboundFrame.CreateStreamControl(FrameType.WindowUpdate, frame.StreamId, (uint)frame.Content.Length));
         }
+    }
+
+    private void OnSenderOverflow()
+    {
+        var reason = _sender.OverflowReason ?? "the device stopped reading";
+        _metrics.LimitRejected(Limits.DeviceBackpressure);
+        Log.SlowReader(_logger, DeviceId, Epoch, reason);
+        Close(CloseCodes.SlowReader, $"The edge dropped the connection: {reason}.");
     }
 
     private void FailAll(RelayError error, string message)

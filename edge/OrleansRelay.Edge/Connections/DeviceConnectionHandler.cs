@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
@@ -25,6 +26,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
 
     private readonly IGrainFactory _grains;
     private readonly DeviceAdmission _admission;
+    private readonly PendingConnections _pending;
     private readonly EdgeLease _lease;
     private readonly CancellationToken _stopping;
     private readonly DeviceSessionRegistry _registry;
@@ -37,6 +39,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
     public DeviceConnectionHandler(
         IGrainFactory grains,
         DeviceAdmission admission,
+        PendingConnections pending,
         EdgeLease lease,
         IHostApplicationLifetime lifetime,
         DeviceSessionRegistry registry,
@@ -48,6 +51,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
     {
         _grains = grains;
         _admission = admission;
+        _pending = pending;
         _lease = lease;
         _stopping = lifetime.ApplicationStopping;
         _registry = registry;
@@ -60,8 +64,12 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
 
     public override async Task OnConnectedAsync(ConnectionContext context)
     {
-        var sender = new FrameSender(context.Transport.Output);
+        var sender = new FrameSender(
+            context.Transport.Output,
+            new FrameSenderLimits(_options.MaxDeviceOutboundBytes, _options.DeviceWriteStallTimeout),
+            _time);
         var writer = sender.RunAsync(context.ConnectionClosed);
+        var address = SourceAddress(context);
         try
         {
             if (_stopping.IsCancellationRequested)
@@ -72,16 +80,26 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
                 return;
             }
 
-            if (!_admission.TryAdmit(out var retryAfter))
+            if (!_pending.TryEnter(address))
             {
-                // Refused before any work: no nonce, no grain call. The daemon waits at least this long.
-                _metrics.Handshake("throttled");
-                Log.Throttled(_logger, context.RemoteEndPoint?.ToString(), retryAfter);
-                Reject(sender, CloseCodes.Unavailable, "The edge is admitting new connections slowly; retry later.", retryAfter);
+                // One host holding many unauthenticated sockets: refused at once, before the challenge.
+                _metrics.Handshake(Limits.PendingPerAddress);
+                _metrics.LimitRejected(Limits.PendingPerAddress);
+                Log.TooManyPending(_logger, context.RemoteEndPoint?.ToString(), _options.MaxPendingConnectionsPerAddress);
+                Reject(sender, CloseCodes.Unavailable, "Too many connections from this address are in their handshake; retry later.", retryAfterSeconds: 1 + Random.Shared.Next(5));
                 return;
             }
 
-            var connection = await HandshakeAsync(context, sender);
+            DeviceConnection? connection;
+            try
+            {
+                connection = await AdmitAsync(context, sender);
+            }
+            finally
+            {
+                _pending.Exit(address);
+            }
+
             if (connection is not null)
             {
                 await RunSessionAsync(connection);
@@ -104,9 +122,32 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
         finally
         {
             sender.Complete();
+            if (sender.OverflowReason is { } overflow)
+            {
+                // The device is not reading: nothing more can reach it, so do not wait for the socket to drain.
+                context.Abort(new ConnectionAbortedException(overflow));
+            }
+
             await writer.WaitAsync(DrainTimeout, _time).ContinueWith(static _ => { }, TaskScheduler.Default);
         }
     }
+
+    private async Task<DeviceConnection?> AdmitAsync(ConnectionContext context, FrameSender sender)
+    {
+        if (!_admission.TryAdmit(out var retryAfter))
+        {
+            // Refused before any work: no nonce, no grain call. The daemon waits at least this long.
+            _metrics.Handshake("throttled");
+            Log.Throttled(_logger, context.RemoteEndPoint?.ToString(), retryAfter);
+            Reject(sender, CloseCodes.Unavailable, "The edge is admitting new connections slowly; retry later.", retryAfter);
+            return null;
+        }
+
+        return await HandshakeAsync(context, sender);
+    }
+
+    private static IPAddress? SourceAddress(ConnectionContext context) =>
+        (context.RemoteEndPoint as IPEndPoint)?.Address is { } ip && ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : (context.RemoteEndPoint as IPEndPoint)?.Address;
 
     private async Task<DeviceConnection?> HandshakeAsync(ConnectionContext context, FrameSender sender)
     {
@@ -124,6 +165,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
         {
             Log.HelloTimeout(_logger, context.ConnectionId, context.RemoteEndPoint?.ToString(), _options.HelloTimeout);
             _metrics.Handshake("timeout");
+            _metrics.LimitRejected(Limits.HandshakeTimeout);
             Reject(sender, CloseCodes.MalformedHello, $"No hello within {_options.HelloTimeout.TotalSeconds:0.#} s.");
             return null;
         }
@@ -299,6 +341,9 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
 
         [LoggerMessage(2010, LogLevel.Warning, "Device {DeviceId} from {RemoteEndPoint} rejected: its client certificate {Subject} is for device {CertifiedId}")]
         public static partial void CertificateMismatch(ILogger logger, string deviceId, string certifiedId, string subject, string? remoteEndPoint);
+
+        [LoggerMessage(2011, LogLevel.Warning, "Connection from {RemoteEndPoint} refused: {Limit} connections from its address are already in their handshake")]
+        public static partial void TooManyPending(ILogger logger, string? remoteEndPoint, int limit);
 
         [LoggerMessage(2007, LogLevel.Debug, "Connection {ConnectionId} failed: {Detail}")]
         public static partial void ConnectionFailed(ILogger logger, string connectionId, string detail);

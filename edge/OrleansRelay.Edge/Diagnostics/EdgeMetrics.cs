@@ -11,6 +11,7 @@ internal sealed class EdgeMetrics
     private readonly Counter<long> _handshakes;
     private readonly Histogram<double> _relayDuration;
     private readonly Counter<long> _heartbeatTimeouts;
+    private readonly Counter<long> _limitRejections;
 
     public EdgeMetrics(IMeterFactory meterFactory)
     {
@@ -21,6 +22,8 @@ internal sealed class EdgeMetrics
             "orleansrelay.edge.device.handshakes", "{handshake}", "Device handshakes by outcome.");
         _heartbeatTimeouts = meter.CreateCounter<long>(
             "orleansrelay.edge.device.heartbeat_timeouts", "{connection}", "Device connections closed because nothing arrived for three heartbeat intervals.");
+        _limitRejections = meter.CreateCounter<long>(
+            "orleansrelay.edge.limit.rejections", "{rejection}", "Connections and requests refused or cut by a limit, by limit (see docs/limits.md).");
         _relayDuration = meter.CreateHistogram<double>(
             "orleansrelay.edge.relay.duration", "s", "Time from receiving a relayed client request to having its response.");
     }
@@ -38,6 +41,15 @@ internal sealed class EdgeMetrics
     }
 
     public void HeartbeatTimedOut() => _heartbeatTimeouts.Add(1);
+
+    /// <summary>Counts one refusal by the limit named <paramref name="limit"/> (a <see cref="Limits"/> constant).</summary>
+    public void LimitRejected(string limit)
+    {
+        if (_limitRejections.Enabled)
+        {
+            _limitRejections.Add(1, new KeyValuePair<string, object?>("limit", limit));
+        }
+    }
 
     public void RelayCompleted(TimeSpan elapsed, int status)
     {

@@ -15,6 +15,7 @@ using OrleansRelay.Edge.Hubs;
 using OrleansRelay.Edge.Diagnostics;
 using OrleansRelay.Edge.Http;
 using OrleansRelay.Edge.OAuth;
+using OrleansRelay.Edge.RateLimits;
 using OrleansRelay.Silo.Hosting;
 using OpenTelemetry.Metrics;
 
@@ -31,6 +32,7 @@ public static class EdgeHostingExtensions
     {
         var edge = builder.Configuration.GetSection(EdgeOptions.SectionName).Get<EdgeOptions>() ?? new EdgeOptions();
         var cluster = RelayClusterOptions.From(builder.Configuration);
+        var httpLimits = builder.Configuration.GetSection(HttpLimitsOptions.SectionName).Get<HttpLimitsOptions>() ?? new HttpLimitsOptions();
 
         var services = builder.Services;
         services.AddOptions<EdgeOptions>().BindConfiguration(EdgeOptions.SectionName).ValidateOnStart();
@@ -38,6 +40,7 @@ public static class EdgeHostingExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<DeviceSessionRegistry>();
         services.TryAddSingleton<DeviceAdmission>();
+        services.TryAddSingleton<PendingConnections>();
         // The operator key, hashed once per edge (the options validator refuses to start without it).
         services.TryAddSingleton(sp => new OperatorKey(sp.GetRequiredService<IOptions<EdgeOptions>>().Value.AdminKey));
         services.TryAddSingleton<DeviceEventFeeds>();
@@ -56,6 +59,7 @@ public static class EdgeHostingExtensions
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
         services.AddRelayAccounts(builder.Configuration);
         services.AddRelayOAuth();
+        services.AddRelayRateLimits(builder.Configuration);
         services.AddOpenApi();
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
@@ -66,8 +70,10 @@ public static class EdgeHostingExtensions
 
         var endpoints = new EdgeEndpoints();
         services.AddSingleton(endpoints);
+        services.AddOptions<HttpLimitsOptions>().BindConfiguration(HttpLimitsOptions.SectionName);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            HttpLimitsSetup.Apply(kestrel.Limits, httpLimits);
             var address = IPAddress.Parse(edge.BindAddress);
             kestrel.Listen(address, edge.HttpPort, listen => endpoints.Http = listen);
             kestrel.Listen(address, edge.DevicePort, listen =>
@@ -117,8 +123,9 @@ public static class EdgeHostingExtensions
     {
         app.UseRelayRootGuard();
         app.UseAuthentication();
-        app.UseAuthorization();
+        // Before authorization: requests refused for lack of credentials count toward their address's limit too.
         app.UseRateLimiter();
+        app.UseAuthorization();
         app.MapHealth();
         app.MapOpenApi("/openapi/{documentName}.json");
         // Metrics reveal how many devices an edge holds: operators only (admin key, or the key as a bearer token).

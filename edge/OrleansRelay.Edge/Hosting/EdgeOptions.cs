@@ -65,6 +65,29 @@ public sealed record EdgeOptions
     /// <summary>Connections admitted in a burst above the rate.</summary>
     public int AdmissionBurst { get; init; } = 1000;
 
+    /// <summary>
+    /// Connections from one source address that may be in their handshake (connected, not yet authenticated) at
+    /// once; the excess is refused at once with <c>unavailable</c> and a retry-after. 0: no limit (load tests from one
+    /// address).
+    /// </summary>
+    public int MaxPendingConnectionsPerAddress { get; init; } = 32;
+
+    /// <summary>
+    /// Bytes the edge queues for one device connection beyond what its socket accepted (relayed request heads, body
+    /// chunks, control frames). A device that stops reading reaches it and is disconnected; its waiting clients get 503.
+    /// Each relayed body keeps at most one chunk queued, so a device reading normally stays far below it.
+    /// </summary>
+    public long MaxDeviceOutboundBytes { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>How long a device connection may accept no data at all while the edge has frames for it before it is disconnected.</summary>
+    public TimeSpan DeviceWriteStallTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long one write to an event stream (SSE) may wait for the client to read; a client that stopped reading
+    /// is disconnected after it, so its queue of up to 10,000 events is released.
+    /// </summary>
+    public TimeSpan EventWriteTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Largest frame payload accepted from a device after authentication.</summary>
     public int MaxFramePayload { get; init; } = ProtocolLimits.DefaultMaxFramePayload;
 

@@ -83,6 +83,21 @@ internal sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             failures.Add("Edge:AdmissionRatePerSecond and Edge:AdmissionBurst must be at least 1.");
         }
 
+        if (options.MaxPendingConnectionsPerAddress < 0)
+        {
+            failures.Add("Edge:MaxPendingConnectionsPerAddress must be 0 (no limit) or more.");
+        }
+
+        if (options.MaxDeviceOutboundBytes < 64 * 1024 || options.DeviceWriteStallTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Edge:MaxDeviceOutboundBytes must be at least 64 KiB, and Edge:DeviceWriteStallTimeout must be positive.");
+        }
+
+        if (options.EventWriteTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Edge:EventWriteTimeout must be positive.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -4,12 +4,15 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OrleansRelay.Contracts.Grains;
 using OrleansRelay.Edge.Accounts;
 using OrleansRelay.Contracts.Model;
 using OrleansRelay.Edge.Events;
 using OrleansRelay.Wire;
+
+using OrleansRelay.Edge.Diagnostics;
 
 namespace OrleansRelay.Edge.Http;
 
@@ -64,6 +67,7 @@ internal static partial class EventStreamEndpoints
                 {
                     // Fell too far behind: end the stream; the client resumes with Last-Event-ID from the log.
                     Log.Overflowed(logger, deviceId, DeviceEventSubscription.Capacity);
+                    context.RequestServices.GetRequiredService<EdgeMetrics>().LimitRejected(Limits.EventSubscriberOverflow);
                     return;
                 }
 

@@ -10,6 +10,7 @@ using OrleansRelay.Edge.Accounts;
 using OrleansRelay.Contracts.Model;
 using OrleansRelay.Edge.Diagnostics;
 using OrleansRelay.Edge.Hosting;
+using OrleansRelay.Edge.RateLimits;
 using OrleansRelay.Wire;
 
 namespace OrleansRelay.Edge.Http;
@@ -21,7 +22,7 @@ internal static partial class RelayEndpoints
 
     public static void MapRelay(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup(RoutePrefix).RequireDeviceAccess();
+        var group = routes.MapGroup(RoutePrefix).RequireDeviceAccess().AddEndpointFilter<RouteGroupBuilder, RelayRateLimitFilter>();
         group.Map("/", RelayAsync);
         group.Map("/{**path}", RelayAsync);
     }

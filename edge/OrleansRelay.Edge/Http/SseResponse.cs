@@ -1,21 +1,34 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OrleansRelay.Edge.Diagnostics;
+using OrleansRelay.Edge.Hosting;
 
 namespace OrleansRelay.Edge.Http;
 
-/// <summary>A Server-Sent Events response: the headers proxies respect (no buffering, no transformation), flushed writes.</summary>
-internal sealed class SseResponse
+/// <summary>
+/// A Server-Sent Events response: the headers proxies respect (no buffering, no transformation), flushed writes. A
+/// client that stops reading is disconnected once one write waits longer than <see cref="EdgeOptions.EventWriteTimeout"/>,
+/// so it cannot hold its queue of events (and the memory behind it) indefinitely.
+/// </summary>
+internal sealed partial class SseResponse
 {
     /// <summary>A comment line is sent when nothing else was for this long, so idle connections stay open.</summary>
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
+    private readonly HttpContext _context;
     private readonly HttpResponse _response;
     private readonly CancellationToken _aborted;
+    private readonly TimeSpan _writeTimeout;
 
     public SseResponse(HttpContext context)
     {
+        _context = context;
         _response = context.Response;
         _aborted = context.RequestAborted;
+        _writeTimeout = context.RequestServices.GetRequiredService<IOptions<EdgeOptions>>().Value.EventWriteTimeout;
         _response.ContentType = "text/event-stream";
         _response.Headers.CacheControl = "no-cache, no-transform";
         _response.Headers["X-Accel-Buffering"] = "no";
@@ -24,8 +37,21 @@ internal sealed class SseResponse
 
     public async Task WriteAsync(string text)
     {
-        await _response.WriteAsync(text, _aborted);
-        await _response.Body.FlushAsync(_aborted);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_aborted);
+        timeout.CancelAfter(_writeTimeout);
+        try
+        {
+            await _response.WriteAsync(text, timeout.Token);
+            await _response.Body.FlushAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!_aborted.IsCancellationRequested)
+        {
+            // The client stopped reading: drop it (it resumes with Last-Event-ID when it comes back).
+            _context.RequestServices.GetRequiredService<EdgeMetrics>().LimitRejected(Limits.EventSubscriberStalled);
+            Log.Stalled(_context.RequestServices.GetRequiredService<ILogger<SseResponse>>(), _context.Request.Path, _context.Connection.RemoteIpAddress?.ToString(), _writeTimeout);
+            _context.Abort();
+            throw new IOException($"The event stream's client read nothing for {_writeTimeout.TotalSeconds:0.#} s.");
+        }
     }
 
     /// <summary>Waits for <paramref name="more"/>, writing a heartbeat comment each interval; false when it completed.</summary>
@@ -44,5 +70,11 @@ internal sealed class SseResponse
                 await WriteAsync(": heartbeat\n\n");
             }
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(3300, LogLevel.Warning, "Event stream {Path} to {RemoteAddress} dropped: a write waited longer than {Timeout}")]
+        public static partial void Stalled(ILogger logger, string path, string? remoteAddress, TimeSpan timeout);
     }
 }

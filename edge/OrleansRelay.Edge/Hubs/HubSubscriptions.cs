@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using OrleansRelay.Edge.Events;
 
+using OrleansRelay.Edge.Diagnostics;
+
 namespace OrleansRelay.Edge.Hubs;
 
 /// <summary>
@@ -15,12 +17,14 @@ internal sealed partial class HubSubscriptions
     private readonly DeviceEventHub _events;
     private readonly IHubContext<DeviceHub> _hub;
     private readonly ILogger<HubSubscriptions> _logger;
+    private readonly EdgeMetrics _metrics;
 
-    public HubSubscriptions(DeviceEventHub events, IHubContext<DeviceHub> hub, ILogger<HubSubscriptions> logger)
+    public HubSubscriptions(DeviceEventHub events, IHubContext<DeviceHub> hub, EdgeMetrics metrics, ILogger<HubSubscriptions> logger)
     {
         _events = events;
         _hub = hub;
         _logger = logger;
+        _metrics = metrics;
     }
 
     /// <summary>Subscriptions held on this edge.</summary>
@@ -73,6 +77,7 @@ internal sealed partial class HubSubscriptions
             {
                 // Too slow to keep up: tell it, so it can re-subscribe (and catch up by id over SSE if it must).
                 Log.Overflowed(_logger, connectionId, subscription.DeviceId);
+                _metrics.LimitRejected(Limits.EventSubscriberOverflow);
                 await client.SendAsync("overflow", subscription.DeviceId);
             }
         }

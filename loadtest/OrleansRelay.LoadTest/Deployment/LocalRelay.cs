@@ -110,6 +110,8 @@ internal sealed class LocalRelay : IRelayTarget
             $"--Edge:DevicePort={endpoint.Device.Port}",
             $"--Edge:AdminKey={AdminKey}",
             $"--Edge:EdgeId=loadtest-edge-{index + 1}",
+            // Every simulated device connects from 127.0.0.1: the per-address handshake limit would throttle the storm.
+            "--Edge:MaxPendingConnectionsPerAddress=0",
             "--Logging:LogLevel:Default=Warning",
         ];
         if (_options.Embedded)

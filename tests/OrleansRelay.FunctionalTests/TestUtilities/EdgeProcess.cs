@@ -20,6 +20,9 @@ internal sealed class EdgeProcess : IAsyncDisposable
 
     public string EdgeId { get; }
 
+    /// <summary>The edge's process id (for its memory in <c>/proc</c>).</summary>
+    public int Pid => _process.Pid;
+
     public int HttpPort { get; }
 
     public int DevicePort { get; }
@@ -27,7 +30,7 @@ internal sealed class EdgeProcess : IAsyncDisposable
     /// <summary>A client of this edge's API carrying the admin key.</summary>
     public HttpClient Client { get; }
 
-    public static async Task<EdgeProcess> StartAsync(RelayClusterOptions cluster, string edgeId)
+    public static async Task<EdgeProcess> StartAsync(RelayClusterOptions cluster, string edgeId, params string[] extraArguments)
     {
         var httpPort = FreePort.Next();
         var devicePort = FreePort.Next();
@@ -44,6 +47,7 @@ internal sealed class EdgeProcess : IAsyncDisposable
             $"--Edge:EdgeId={edgeId}",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:OrleansRelay=Information",
+            .. extraArguments,
         ];
         var process = await HostProcess.StartAsync("edge/OrleansRelay.EdgeHost", "orleansrelay-edge", edgeId, httpPort, arguments);
         return new EdgeProcess(process, edgeId, httpPort, devicePort);

@@ -21,9 +21,15 @@ internal sealed class RawDevice : IAsyncDisposable
         _input = PipeReader.Create(_stream);
     }
 
-    public static async Task<RawDevice> ConnectAsync(int port)
+    /// <summary>Connects to <paramref name="port"/>; a small <paramref name="receiveBufferSize"/> makes a device that does not read fill up quickly.</summary>
+    public static async Task<RawDevice> ConnectAsync(int port, int? receiveBufferSize = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (receiveBufferSize is { } size)
+        {
+            socket.ReceiveBufferSize = size;
+        }
+
         await socket.ConnectAsync(IPAddress.Loopback, port, TestContext.Current.CancellationToken);
         return new RawDevice(socket);
     }

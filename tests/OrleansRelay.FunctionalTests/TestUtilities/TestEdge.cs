@@ -29,10 +29,15 @@ internal sealed class TestEdge : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestEdge> StartAsync(RelayClusterOptions cluster, IDictionary<string, string?>? settings = null)
+    public static async Task<TestEdge> StartAsync(RelayClusterOptions cluster, IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         var config = new Dictionary<string, string?>
         {
             ["Cluster:Mode"] = cluster.Mode.ToString(),
