@@ -37,21 +37,32 @@ internal sealed partial class SseResponse
 
     public async Task WriteAsync(string text)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_aborted);
-        timeout.CancelAfter(_writeTimeout);
+        using var stall = new CancellationTokenSource(_writeTimeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_aborted, stall.Token);
         try
         {
-            await _response.WriteAsync(text, timeout.Token);
-            await _response.Body.FlushAsync(timeout.Token);
+            await _response.WriteAsync(text, linked.Token);
+            await _response.Body.FlushAsync(linked.Token);
         }
-        catch (OperationCanceledException) when (!_aborted.IsCancellationRequested)
+        catch (Exception e) when (stall.IsCancellationRequested && e is OperationCanceledException or IOException)
         {
-            // The client stopped reading: drop it (it resumes with Last-Event-ID when it comes back).
-            _context.RequestServices.GetRequiredService<EdgeMetrics>().LimitRejected(Limits.EventSubscriberStalled);
-            Log.Stalled(_context.RequestServices.GetRequiredService<ILogger<SseResponse>>(), _context.Request.Path, _context.Connection.RemoteIpAddress?.ToString(), _writeTimeout);
-            _context.Abort();
-            throw new IOException($"The event stream's client read nothing for {_writeTimeout.TotalSeconds:0.#} s.");
+            throw Stalled();
         }
+
+        if (stall.IsCancellationRequested)
+        {
+            // Kestrel answers a flush cancelled by its token by aborting the connection, and may then return normally.
+            throw Stalled();
+        }
+    }
+
+    /// <summary>The client stopped reading: drop it (it resumes with Last-Event-ID when it comes back).</summary>
+    private IOException Stalled()
+    {
+        _context.RequestServices.GetRequiredService<EdgeMetrics>().LimitRejected(Limits.EventSubscriberStalled);
+        Log.Stalled(_context.RequestServices.GetRequiredService<ILogger<SseResponse>>(), _context.Request.Path, _context.Connection.RemoteIpAddress?.ToString(), _writeTimeout);
+        _context.Abort();
+        return new IOException($"The event stream's client read nothing for {_writeTimeout.TotalSeconds:0.#} s.");
     }
 
     /// <summary>Waits for <paramref name="more"/>, writing a heartbeat comment each interval; false when it completed.</summary>
