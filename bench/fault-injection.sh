@@ -6,7 +6,7 @@
 # restarting each after an outage. After each kill it waits for recovery: the process is back, every simulated
 # device is online again, and sample devices answer relayed requests through both edges.
 #
-# Writes bench/results/fault-injection.md (or $REPORT) and keeps the load tester's report folder under .tmp.
+# Writes bench/results/fault-injection.md (or $REPORT), the key numbers as JSON next to it, and keeps the load tester's report folder under .tmp.
 # Exits non-zero when a check fails: a recovery not reached, a relayed request hanging past the client timeout
 # (or answered with an unclear status), a notification lost or duplicated, a sent notification never acknowledged,
 # a device offline at the end, a process whose memory kept growing.
@@ -30,6 +30,7 @@ else
   devices="${DEVICES:-1000}" sse="${SSE_SUBSCRIBERS:-300}" notify_rate="${NOTIFY_RATE:-100}" relay_clients="${RELAY_CLIENTS:-16}"
   settle="${SETTLE:-20}" outage="${OUTAGE:-5}" gap="${GAP:-20}" recovery_budget="${RECOVERY_BUDGET:-25}" tail_seconds="${TAIL:-15}"
 fi
+configuration="${CONFIGURATION:-Release}"
 recovery_timeout="${RECOVERY_TIMEOUT:-90}"
 client_timeout="${CLIENT_TIMEOUT:-20}"       # the load tester gives up on a relayed request after this
 device_timeout="${DEVICE_TIMEOUT:-00:00:10}" # the edge answers 504 after this (Edge:DeviceRequestTimeout)
@@ -68,14 +69,14 @@ trap 'exit 130' INT TERM
 t0=$(now)
 ensure_packages redis-server:redis-server redis-cli:redis-tools mariadbd:mariadb-server mariadb:mariadb-client curl:curl python3:python3
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
-  dotnet build OrleansRelay.sln -c Release -v quiet -nologo >"$logs/build.log" 2>&1 || { tail -50 "$logs/build.log"; exit 1; }
+  dotnet build OrleansRelay.sln -c "$configuration" -v quiet -nologo >"$logs/build.log" 2>&1 || { tail -50 "$logs/build.log"; exit 1; }
 fi
 stop_services # a previous run's instances in this SERVICES_DIR (ours only)
 start_redis "$redis_port"
 start_mariadb "$mysql_port"
 log "Redis :$redis_port (pid $(service_pid redis "$redis_port")), MariaDB :$mysql_port (pid $(service_pid mariadb "$mysql_port"))"
 
-export RELAY_CONFIGURATION=Release RELAY_LOGS="$logs" RELAY_REDIS="127.0.0.1:$redis_port" \
+export RELAY_CONFIGURATION="$configuration" RELAY_LOGS="$logs" RELAY_REDIS="127.0.0.1:$redis_port" \
   RELAY_CLUSTER_ID="faults-$(date +%s)" RELAY_SERVICE_ID=orleansrelay-faults \
   RELAY_ADMIN_KEY="faults-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')" \
   RELAY_MYSQL="Server=127.0.0.1;Port=$mysql_port;Database=orleansrelay_faults;User ID=orleansrelay;Password=orleansrelay"
@@ -118,7 +119,7 @@ sample_rss() { # sample_rss <label>
 }
 
 # --- the load ------------------------------------------------------------------------------------------------------
-loadtest="loadtest/OrleansRelay.LoadTest/bin/Release/net10.0/orleansrelay-loadtest.dll"
+loadtest="$(relay_bin loadtest/OrleansRelay.LoadTest orleansrelay-loadtest)"
 dotnet "$loadtest" -s notify -n "$devices" --no-live --output "$run/loadtest" --status-file "$status" \
   --edge-url "http://127.0.0.1:${port[edge1]}" --device-endpoint "127.0.0.1:${port[device1]}" \
   --edge-url "http://127.0.0.1:${port[edge2]}" --device-endpoint "127.0.0.1:${port[device2]}" \
@@ -228,6 +229,9 @@ for row in list(csv.reader(open(events), delimiter="\t"))[1:]:
     w("| " + " | ".join(row) + " |")
 w("")
 checks = []
+summary = {"kills": [{"target": row[0], "recoverySeconds": float(row[5]) if row[5].replace(".", "", 1).isdigit() else None}
+                     for row in list(csv.reader(open(events), delimiter="\t"))[1:]],
+           "clientTimeoutMs": client_timeout * 1000}
 if phase:
     errors = phase["errors"]
     ok = phase["requests"]
@@ -245,6 +249,7 @@ if phase:
     w(f"\nLatency of the answered requests: p50 {l['p50Ms']:.1f} ms, p99 {l['p99Ms']:.1f} ms, p99.9 {l['p999Ms']:.1f} ms, max {l['maxMs']:,.0f} ms "
       f"(client timeout {client_timeout * 1000:,.0f} ms). Transport errors are immediate connection failures to the "
       f"killed edge (refused or reset) — a clear failure the client sees at once, not a hang.\n")
+    summary.update(requestsOk=ok, requestErrors=errors, clientTimeouts=timeouts, maxLatencyMs=l["maxMs"])
     checks.append(("no hangs past the timeout", f"{timeouts} client timeouts, max latency {l['maxMs']:,.0f} ms ≤ {client_timeout * 1000:,.0f} ms", timeouts == 0 and l["maxMs"] <= client_timeout * 1000))
     checks.append(("clear errors only", "no client timeouts, no generator backlog, no HTTP 500" if not unclear else f"unclear: {unclear}", not unclear))
     checks.append(("requests succeed", f"{ok:,} 2xx", ok > 0))
@@ -257,6 +262,9 @@ if n:
     w(f"| {n['sent']:,} | {n['acknowledged']:,} | {n['resent']:,} | {n['expected']:,} | {n['delivered']:,} | {n['lost']} | {n['duplicated']} | {n['streamRestarts']} | {n['drainSeconds']:.1f} | {lat['p50Ms']:.1f} | {lat['p99Ms']:.1f} | {lat['maxMs']:,.0f} |")
     w("\n*Lost* counts, per subscriber, notifications of its device sent after it subscribed and never received; "
       "*duplicated* counts ids received twice by one subscriber. Latency counts from the scheduled send time, outages included.\n")
+    summary.update(notificationsSent=n["sent"], notificationsAcknowledged=n["acknowledged"], notificationsExpected=n["expected"],
+                   notificationsDelivered=n["delivered"], notificationsLost=n["lost"], notificationsDuplicated=n["duplicated"],
+                   devicesOfflineAtEnd=n.get("devicesOfflineAtEnd", 0))
     checks.append(("notifications lost", f"{n['lost']} of {n['expected']:,}", n["lost"] == 0 and n["expected"] > 0))
     checks.append(("notifications duplicated", f"{n['duplicated']}", n["duplicated"] == 0))
     checks.append(("every sent notification acknowledged", f"{n['acknowledged']:,} of {n['sent']:,}", n["acknowledged"] == n["sent"] and n["sent"] > 0))
@@ -286,6 +294,7 @@ for nm in names:
         grew.append(f"{nm}: {' → '.join(f'{v:.0f}' for v in values)} MiB")
 w("\nGrowth is flagged when a process's RSS rose at every sample (by more than 5 MiB each) and ended above 1.5× its "
   "first sample; a restarted process is judged from its restart on.\n")
+summary["memoryGrowth"] = grew
 checks.append(("memory kept growing", "; ".join(grew) if grew else "no process", not grew))
 for f in failures:
     checks.append(("script", f, False))
@@ -295,15 +304,18 @@ for name, measured, passed in checks:
     w(f"| {name} | {measured} | {'pass' if passed else '**FAIL**'} |")
 w(f"\nLoad tester report: `{folder}/report.md` (with `results.json`, charts and the per-second timeline); relay, "
   "Redis and MariaDB logs next to it under `logs/` and `.tmp/fault-services`.\n")
-summary = os.path.join(os.path.dirname(results), "report.md")
-if os.path.exists(summary):
-    text = open(summary).read()
+loadtest_report = os.path.join(os.path.dirname(results), "report.md")
+if os.path.exists(loadtest_report):
+    text = open(loadtest_report).read()
     start = text.find("## Targets")
     if start >= 0:
         end = text.find("\n## ", start + 3)
         w("## Load tester summary\n")
         w(text[start + len("## Targets"):end if end >= 0 else None].strip().replace("\n## ", "\n### ") + "\n")
 open(report, "w").write("\n".join(md))
+summary["checks"] = [{"check": c[0], "measured": c[1], "passed": c[2]} for c in checks]
+summary["passed"] = all(c[2] for c in checks)
+json.dump(summary, open(os.path.splitext(report)[0] + ".json", "w"), indent=2)
 print("\n".join(md))
 sys.exit(0 if all(c[2] for c in checks) else 1)
 PY
