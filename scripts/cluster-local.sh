@@ -11,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/services.sh
+source scripts/lib/relay.sh
 
 smoke_only=false
 [ "${1:-}" = "--smoke" ] && smoke_only=true
@@ -22,15 +23,11 @@ export SERVICES_DIR="$root/services"
 logs="$root/logs"
 admin_key="${ADMIN_KEY:-local-$(head -c 18 /dev/urandom | base64 | tr -d '/+=')}"
 configuration=Release
-bin() { echo "$1/bin/$configuration/net10.0/$2.dll"; }
+bin() { relay_bin "$@"; }
 pids=()
 
 cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
+  stop_pids "${pids[@]}"
   stop_services
 }
 trap cleanup EXIT
@@ -41,7 +38,7 @@ start() { # start <name> <command...>: background process, log to $logs/<name>.l
   pids+=("$!")
 }
 
-ready() { curl -fsS -o /dev/null "$1"; }
+ready() { http_ready "$1"; }
 
 rm -rf "$root/secrets" "$logs"
 mkdir -p "$logs" "$root/secrets"
@@ -50,18 +47,15 @@ start_redis "$redis_port"
 start_mariadb "$mysql_port"
 dotnet build OrleansRelay.sln -c "$configuration" -v quiet -nologo >"$logs/build.log" 2>&1 || { cat "$logs/build.log"; exit 1; }
 
-common=(--Cluster:Mode=Redis "--ConnectionStrings:Redis=127.0.0.1:$redis_port" --Cluster:ClusterId=local --Cluster:ServiceId=orleansrelay-local)
-mysql="Server=127.0.0.1;Port=$mysql_port;Database=orleansrelay_local;User ID=orleansrelay;Password=orleansrelay"
+export RELAY_CONFIGURATION="$configuration" RELAY_LOGS="$logs" RELAY_REDIS="127.0.0.1:$redis_port" RELAY_ADMIN_KEY="$admin_key" \
+  RELAY_CLUSTER_ID=local RELAY_SERVICE_ID=orleansrelay-local \
+  RELAY_MYSQL="Server=127.0.0.1;Port=$mysql_port;Database=orleansrelay_local;User ID=orleansrelay;Password=orleansrelay"
 for i in 1 2; do
-  start "silo$i" dotnet "$(bin silo/OrleansRelay.SiloHost orleansrelay-silo)" "${common[@]}" \
-    --Cluster:AdvertisedAddress=127.0.0.1 "--Cluster:SiloPort=$((11110 + i))" "--Cluster:GatewayPort=$((29999 + i))" \
-    "--Silo:HttpPort=$((8079 + i))" "--Silo:AdminKey=$admin_key" --Storage:Provider=MySql "--ConnectionStrings:MySql=$mysql"
+  start_silo "silo$i" $((11110 + i)) $((29999 + i)) $((8079 + i)); pids+=("$RELAY_PID")
   wait_for 90 "silo $i" ready "http://127.0.0.1:$((8079 + i))/readyz"
 done
 for i in 1 2; do
-  start "edge$i" dotnet "$(bin edge/OrleansRelay.EdgeHost orleansrelay-edge)" "${common[@]}" \
-    --Edge:BindAddress=127.0.0.1 "--Edge:HttpPort=$((5079 + i))" "--Edge:DevicePort=$((5069 + i))" \
-    "--Edge:AdminKey=$admin_key" "--Edge:EdgeId=local-edge$i"
+  start_edge "local-edge$i" $((5079 + i)) $((5069 + i)); pids+=("$RELAY_PID")
   wait_for 60 "edge $i" ready "http://127.0.0.1:$((5079 + i))/readyz"
 done
 start device-service dotnet "$(bin demo/OrleansRelay.Demo orleansrelay-demo)" device-service --Demo:ServicePort=5090

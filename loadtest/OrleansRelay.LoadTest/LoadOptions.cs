@@ -40,6 +40,15 @@ internal sealed record LoadOptions
 
     public int SignalRSubscribers { get; init; } = 100;
 
+    /// <summary>Notify: closed-model relay clients running alongside the notifications (0 = none), for faults under mixed load.</summary>
+    public int RelayConcurrency { get; init; }
+
+    /// <summary>How long a relayed request may take before the client gives up and counts <c>client-timeout</c>.</summary>
+    public TimeSpan ClientTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>When set, "&lt;devices online&gt; &lt;devices&gt;" is rewritten there twice a second (for scripts that wait on recovery).</summary>
+    public string? StatusFile { get; init; }
+
     /// <summary>Notify: how long to wait after sending for the last deliveries and acknowledgements.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(20);
 

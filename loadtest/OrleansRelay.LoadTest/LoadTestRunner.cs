@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using System.Text;
 using OrleansRelay.LoadTest.Clients;
 using OrleansRelay.LoadTest.Deployment;
 using OrleansRelay.LoadTest.Devices;
@@ -32,7 +33,7 @@ internal static class LoadTestRunner
         using var admin = new HttpClient { BaseAddress = relay.Edges[0].Http, Timeout = TimeSpan.FromSeconds(60) };
         admin.DefaultRequestHeaders.Add("X-Admin-Key", relay.AdminKey);
         var pool = new DevicePool(new DeviceProvisioner(admin), options.Seed);
-        using var client = new RelayClient([.. relay.Edges.Select(e => e.Http)], relay.AdminKey, TimeSpan.FromSeconds(30), options.MaxConnectionsPerEdge);
+        using var client = new RelayClient([.. relay.Edges.Select(e => e.Http)], relay.AdminKey, options.ClientTimeout, options.MaxConnectionsPerEdge);
         var folders = new List<string>();
         foreach (var scenario in scenarios)
         {
@@ -50,6 +51,7 @@ internal static class LoadTestRunner
             view.Line($"== {scenario.Name}: {scenario.Description}");
             ScenarioContext? context = null;
             await using (var monitor = new RunMonitor(relay.Processes, () => context?.Fleet?.Online ?? 0))
+            await using (var status = new StatusFileWriter(options.StatusFile, () => StatusText(context?.Fleet, monitor.Phase)))
             {
                 context = new ScenarioContext(options, relay, pool, client, monitor, view, result);
                 monitor.Start();
@@ -113,6 +115,26 @@ internal static class LoadTestRunner
             ? options with { AdmissionRatePerSecond = ConnectStormAdmissionRate, AdmissionBurst = options.AdmissionBurst ?? ConnectStormAdmissionRate }
             : options;
 
+    /// <summary>
+    /// <c>--status-file</c>: "&lt;devices online&gt; &lt;devices&gt; &lt;phase&gt;" on the first line, then up to 20
+    /// device ids spread over the fleet, one a line (for probes through the relay).
+    /// </summary>
+    private static string StatusText(DeviceFleet? fleet, string phase)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{fleet?.Online ?? 0} {fleet?.Devices.Count ?? 0} {phase}\n");
+        if (fleet is { Devices.Count: > 0 } f)
+        {
+            var step = Math.Max(1, f.Devices.Count / 20);
+            for (var i = 0; i < f.Devices.Count; i += step)
+            {
+                text.Append(f.Devices[i].DeviceId).Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
     private static string LoadAverage()
     {
         try
@@ -148,6 +170,12 @@ internal static class LoadTestRunner
             settings["phase"] = $"{options.Duration.TotalSeconds:0} s";
             settings["notification rate"] = $"{options.NotifyRate:0}/s";
             settings["subscribers"] = $"{options.SseSubscribers} SSE, {options.SignalRSubscribers} SignalR";
+            settings["drain timeout"] = $"{options.DrainTimeout.TotalSeconds:0} s";
+            if (options.RelayConcurrency > 0)
+            {
+                settings["relay clients alongside"] = options.RelayConcurrency.ToString(CultureInfo.InvariantCulture);
+                settings["client timeout"] = $"{options.ClientTimeout.TotalSeconds:0} s";
+            }
         }
 
         if (scenario is SoakScenario)

@@ -35,9 +35,22 @@ start_redis() { # start_redis <port>
   if [ -f "$dir/pid" ] && kill -0 "$(cat "$dir/pid")" 2>/dev/null; then return 0; fi
   port_free "$port" || { echo "services: port $port is taken; set REDIS_PORT to another port" >&2; return 1; }
   rm -rf "$dir"; mkdir -p "$dir"
+  launch_redis "$port" "$dir"
+}
+
+launch_redis() { # launch_redis <port> <dir>: redis-server on the data in <dir> (its append-only file survives a kill -9)
+  local port="$1" dir="$2"
   redis-server --port "$port" --bind 127.0.0.1 --save "" --appendonly yes --dir "$dir" \
     --daemonize yes --pidfile "$dir/pid" --logfile "$dir/redis.log"
   wait_for 15 "redis on $port" redis-cli -h 127.0.0.1 -p "$port" ping
+}
+
+restart_redis() { # restart_redis <port>: after a kill, start the same instance again on its data directory
+  local port="$1"; launch_redis "$port" "$(services_dir)/redis-$port"
+}
+
+service_pid() { # service_pid redis|mariadb <port>: the pid of the instance started here (empty if none)
+  cat "$(services_dir)/$1-$2/pid" 2>/dev/null || true
 }
 
 start_mariadb() { # start_mariadb <port>
@@ -46,6 +59,15 @@ start_mariadb() { # start_mariadb <port>
   port_free "$port" || { echo "services: port $port is taken; set MYSQL_PORT to another port" >&2; return 1; }
   rm -rf "$dir"; mkdir -p "$dir"
   mariadb-install-db --user="$(id -un)" --datadir="$dir/data" --auth-root-authentication-method=socket >"$dir/install.log" 2>&1
+  launch_mariadb "$port" "$dir"
+}
+
+restart_mariadb() { # restart_mariadb <port>: after a kill, start the same instance again on its data (InnoDB recovers)
+  local port="$1"; launch_mariadb "$port" "$(services_dir)/mariadb-$port"
+}
+
+launch_mariadb() { # launch_mariadb <port> <dir>: mariadbd on the data in <dir>, with the relay's user
+  local port="$1" dir="$2"
   mariadbd --user="$(id -un)" --datadir="$dir/data" --bind-address=127.0.0.1 --port="$port" \
     --socket="$dir/mysqld.sock" --pid-file="$dir/pid" --log-error="$dir/error.log" \
     --skip-log-bin --innodb-buffer-pool-size=64M >/dev/null 2>&1 &

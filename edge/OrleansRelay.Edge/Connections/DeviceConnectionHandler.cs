@@ -213,7 +213,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
             result = await _grains.GetGrain<IDeviceGrain>(hello.DeviceId)
                 .Connect(new DeviceConnectRequest(nonce, proof, _identity.Reference, info));
         }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        catch (Exception ex) when (ClusterFailure.Is(ex))
         {
             Log.ClusterUnavailable(_logger, hello.DeviceId, ex.GetType().Name, ex.Message);
             _metrics.Handshake("unavailable");
@@ -272,7 +272,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
             {
                 await _grains.GetGrain<IDeviceGrain>(connection.DeviceId).Disconnect(connection.Epoch, connection.CloseReason);
             }
-            catch (Exception ex) when (ex is TimeoutException or OrleansException)
+            catch (Exception ex) when (ClusterFailure.Is(ex))
             {
                 // The grain also clears a session whose edge says it is gone, on the next relay.
                 Log.DisconnectNotRecorded(_logger, connection.DeviceId, ex.GetType().Name);
@@ -298,7 +298,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
         {
             await _grains.GetGrain<IDeviceGrain>(deviceId).InvalidateCache(paths);
         }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        catch (Exception ex) when (ClusterFailure.Is(ex))
         {
             Log.InvalidationNotDelivered(_logger, deviceId, paths.Length, ex.GetType().Name);
         }

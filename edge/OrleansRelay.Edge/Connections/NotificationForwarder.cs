@@ -4,6 +4,7 @@ using OrleansRelay.Contracts.Grains;
 using OrleansRelay.Contracts.Model;
 using OrleansRelay.Wire;
 using OrleansRelay.Wire.Messages;
+using OrleansRelay.Edge.Hosting;
 
 namespace OrleansRelay.Edge.Connections;
 
@@ -83,7 +84,7 @@ internal sealed partial class NotificationForwarder
             {
                 return await _grain.RecordNotifications(_epoch, batch);
             }
-            catch (Exception ex) when (ex is TimeoutException or OrleansException or RegistryUnavailableException)
+            catch (Exception ex) when (ClusterFailure.Is(ex) || ex is RegistryUnavailableException)
             {
                 Log.RecordFailed(_logger, _deviceId, batch.Length, ex.GetType().Name, delay.TotalSeconds);
                 await Task.Delay(delay, _time, closing);

@@ -78,8 +78,17 @@ internal sealed partial class SessionRefresher : BackgroundService
                     }
                 }
 
-                var failures = await RefreshAllAsync() + await _events.RenewAllAsync();
-                fast = failures > 0;
+                try
+                {
+                    var failures = await RefreshAllAsync() + await _events.RenewAllAsync();
+                    fast = failures > 0;
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // Never let a failed round stop the host (an exception out of ExecuteAsync does): retry soon.
+                    Log.RefreshFailed(_logger, ex.GetType().Name, ex.Message);
+                    fast = true;
+                }
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -104,7 +113,7 @@ internal sealed partial class SessionRefresher : BackgroundService
                     connection.Close(CloseCodes.Replaced, "The relay no longer considers this connection the device's session.");
                 }
             }
-            catch (Exception ex) when (ex is TimeoutException or OrleansException)
+            catch (Exception ex) when (ClusterFailure.Is(ex))
             {
                 Interlocked.Increment(ref failures);
                 Log.ReattachFailed(_logger, connection.DeviceId, ex.GetType().Name);
@@ -129,6 +138,9 @@ internal sealed partial class SessionRefresher : BackgroundService
     {
         [LoggerMessage(2200, LogLevel.Warning, "Could not re-announce device {DeviceId} to its grain ({Exception}); will retry")]
         public static partial void ReattachFailed(ILogger logger, string deviceId, string exception);
+
+        [LoggerMessage(2203, LogLevel.Warning, "Re-announcing device sockets and event subscriptions failed ({Exception}: {Message}); retrying soon")]
+        public static partial void RefreshFailed(ILogger logger, string exception, string message);
 
         [LoggerMessage(2202, LogLevel.Warning, "Cluster gateways changed from {Previous} to {Current}: re-announcing every device socket")]
         public static partial void ClusterChanged(ILogger logger, int previous, int current);

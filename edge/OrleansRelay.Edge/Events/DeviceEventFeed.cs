@@ -1,5 +1,6 @@
 using OrleansRelay.Contracts.Grains;
 using OrleansRelay.Contracts.Model;
+using OrleansRelay.Edge.Hosting;
 
 namespace OrleansRelay.Edge.Events;
 
@@ -125,7 +126,7 @@ internal sealed class DeviceEventFeed
                 }
             }
         }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        catch (Exception ex) when (ClusterFailure.Is(ex))
         {
             // The next push or the periodic re-subscription fills the gap.
         }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OrleansRelay.Contracts.Grains;
 using OrleansRelay.Edge.Connections;
+using OrleansRelay.Edge.Hosting;
 
 namespace OrleansRelay.Edge.Events;
 
@@ -54,7 +55,7 @@ internal sealed partial class DeviceEventHub
             {
                 await feed.SubscribeAsync(_identity.Reference);
             }
-            catch (Exception ex) when (ex is TimeoutException or OrleansException)
+            catch (Exception ex) when (ClusterFailure.Is(ex))
             {
                 Interlocked.Increment(ref failures);
                 Log.RenewFailed(_logger, feed.DeviceId, ex.GetType().Name);
@@ -77,7 +78,7 @@ internal sealed partial class DeviceEventHub
         {
             await _grains.GetGrain<IDeviceGrain>(deviceId).UnsubscribeEvents(_identity.EdgeId);
         }
-        catch (Exception ex) when (ex is TimeoutException or OrleansException)
+        catch (Exception ex) when (ClusterFailure.Is(ex))
         {
             // The grain forgets the subscription when it re-activates; until then it pushes into no feed here.
             Log.RenewFailed(_logger, deviceId, ex.GetType().Name);

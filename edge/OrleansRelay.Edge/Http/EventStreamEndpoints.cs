@@ -60,7 +60,9 @@ internal static partial class EventStreamEndpoints
         try
         {
             var sent = await ReplayAsync(response, grain, deviceId, lastEventId, Append);
-            await response.WriteAsync(": connected\n\n");
+            // The position as the stream's first id: a client that saw no event yet still resumes from here after a
+            // reconnect (EventSource keeps the id of a block without data), instead of missing what came meanwhile.
+            await response.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"id: {sent}\n: connected\n\n"));
             while (true)
             {
                 if (!await response.WaitAsync(subscription.Events.WaitToReadAsync))

@@ -20,6 +20,9 @@ internal static partial class RelayEndpoints
 {
     public const string RoutePrefix = "/v1/devices/{deviceId}/api";
 
+    /// <summary>How much longer than <c>DeviceRequestTimeout</c> the edge waits for the cluster's answer before it answers 504 itself.</summary>
+    internal static readonly TimeSpan ClusterCallGrace = TimeSpan.FromSeconds(5);
+
     public static void MapRelay(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup(RoutePrefix).RequireDeviceAccess().AddEndpointFilter<RouteGroupBuilder, RelayRateLimitFilter>();
@@ -73,12 +76,22 @@ internal static partial class RelayEndpoints
         RelayResponse response;
         try
         {
-            response = await grains.Get(deviceId).Relay(request).AsTask().WaitAsync(context.RequestAborted);
+            // Bounded here too: the grain answers a device that is too slow itself, but a call in flight toward a
+            // silo that was killed waited for Orleans' response timeout (30 s), past any client's patience
+            // (bench/fault-injection.sh). The grace lets the grain's own timeout answer first when it can.
+            response = await grains.Get(deviceId).Relay(request).AsTask().WaitAsync(settings.DeviceRequestTimeout + ClusterCallGrace, context.RequestAborted);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             Log.ClientAborted(logger, deviceId);
             return StatusCodes.Status499ClientClosedRequest;
+        }
+        catch (OperationCanceledException ex)
+        {
+            // Orleans cancels a call whose target silo died: the cluster, not the client, gave up.
+            Log.ClusterCallFailed(logger, deviceId, ex.GetType().Name, ex.Message);
+            context.Response.Headers.RetryAfter = settings.OfflineRetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return await WriteErrorAsync(context, StatusCodes.Status503ServiceUnavailable, "The relay cluster is unavailable.");
         }
         catch (TimeoutException ex)
         {

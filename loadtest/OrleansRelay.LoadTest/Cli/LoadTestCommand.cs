@@ -31,6 +31,10 @@ internal static class LoadTestCommand
         var notifyRate = new Option<double>("--notify-rate") { Description = "notify: notifications sent per second over all devices (open model).", DefaultValueFactory = _ => 1000 };
         var sseSubscribers = new Option<int>("--sse-subscribers") { Description = "notify: SSE subscribers, one device each.", DefaultValueFactory = _ => 1000 };
         var signalRSubscribers = new Option<int>("--signalr-subscribers") { Description = "notify: SignalR subscribers, one device each.", DefaultValueFactory = _ => 100 };
+        var relayConcurrency = new Option<int>("--relay-concurrency") { Description = "notify: closed-model relay clients running alongside the notifications (0 = none).", DefaultValueFactory = _ => 0 };
+        var drainTimeout = new Option<double>("--drain-timeout") { Description = "notify: seconds to wait after sending for the last deliveries, acknowledgements and devices online.", DefaultValueFactory = _ => 20 };
+        var clientTimeout = new Option<double>("--client-timeout") { Description = "Seconds a relayed request may take before the client counts client-timeout.", DefaultValueFactory = _ => 30 };
+        var statusFile = new Option<string?>("--status-file") { Description = "File rewritten twice a second with \"<devices online> <devices>\" (for scripts that wait on recovery)." };
         var cycles = new Option<int>("--cycles") { Description = "soak: connect/disconnect cycles.", DefaultValueFactory = _ => 100 };
         var cycleDevices = new Option<int>("--cycle-devices") { Description = "soak: devices per cycle.", DefaultValueFactory = _ => 1000 };
         var drain = new Option<bool>("--drain") { Description = "reconnect: drain the edge (SIGTERM) instead of kill -9." };
@@ -61,7 +65,7 @@ internal static class LoadTestCommand
         {
             scenarios, devices, duration, warmUp, concurrency, rate, responseBytes, serviceTime, getRatio, cachedRatio, targetDevices,
             notifyRate, sseSubscribers, signalRSubscribers, cycles, cycleDevices, drain, edges, embedded, admissionRate, admissionBurst, edgeUrls, deviceEndpoints, adminKey,
-            edgePids, siloPids, output, noLive, handshakes, maxConnections,
+            edgePids, siloPids, output, noLive, handshakes, maxConnections, relayConcurrency, drainTimeout, clientTimeout, statusFile,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -83,6 +87,10 @@ internal static class LoadTestCommand
                 NotifyRate = parse.GetValue(notifyRate),
                 SseSubscribers = parse.GetValue(sseSubscribers),
                 SignalRSubscribers = parse.GetValue(signalRSubscribers),
+                RelayConcurrency = parse.GetValue(relayConcurrency),
+                DrainTimeout = TimeSpan.FromSeconds(parse.GetValue(drainTimeout)),
+                ClientTimeout = TimeSpan.FromSeconds(parse.GetValue(clientTimeout)),
+                StatusFile = parse.GetValue(statusFile) is { } status ? Path.GetFullPath(status) : null,
                 Cycles = parse.GetValue(cycles),
                 CycleDevices = parse.GetValue(cycleDevices),
                 KillEdge = !parse.GetValue(drain),

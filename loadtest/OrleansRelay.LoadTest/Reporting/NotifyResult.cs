@@ -59,4 +59,7 @@ internal sealed record NotifyResult
     public required double MachineBusyPercent { get; init; }
 
     public required double LateDispatchShare { get; init; }
+
+    /// <summary>Devices of the fleet not online when the drain ended (it waits for all of them).</summary>
+    public int DevicesOfflineAtEnd { get; init; }
 }

@@ -65,19 +65,25 @@ internal sealed class NotifyScenario : ILoadScenario
             var before = CpuSnapshot.Take(context.Monitor.Processes);
             context.Monitor.Attach(recorder);
             var sendStarted = Stopwatch.GetTimestamp();
+            var relaying = options.RelayConcurrency > 0
+                ? context.MeasureAsync($"relay alongside, {options.RelayConcurrency} clients", new RequestMix(ScenarioContext.OnlineIds(fleet), edges.Count, options.Mix), options.RelayConcurrency, null, options.Duration, cancellationToken)
+                : null;
             var sent = await SendAsync(online, tracker, recorder, options.NotifyRate, options.Duration, cancellationToken);
             var sendSeconds = Stopwatch.GetElapsedTime(sendStarted).TotalSeconds;
+            var relayPhase = relaying is null ? null : await relaying;
 
             context.Monitor.Phase = "drain";
             var drainStarted = Stopwatch.GetTimestamp();
             var drainDeadline = drainStarted + (long)(options.DrainTimeout.TotalSeconds * Stopwatch.Frequency);
-            while (Stopwatch.GetTimestamp() < drainDeadline && (tracker.Delivered < tracker.Expected || online.Any(d => d.Notifications.Count > 0)))
+            while (Stopwatch.GetTimestamp() < drainDeadline && (tracker.Delivered < tracker.Expected || online.Any(d => d.Notifications.Count > 0) || fleet.Online < devices.Length))
             {
                 await Task.Delay(50, cancellationToken);
             }
 
             var drainSeconds = Stopwatch.GetElapsedTime(drainStarted).TotalSeconds;
+            var offline = devices.Length - (int)fleet.Online;
             context.Monitor.Attach(null);
+            recorder.TakeInterval(); // what the monitor did not take (all of it when relay clients ran alongside and were attached instead)
             var cpu = CpuSnapshot.Take(context.Monitor.Processes).Since(before);
             var (lateShare, _) = recorder.DispatchLag();
             var lost = tracker.Subscribers.Sum(s => s.Missing());
@@ -109,6 +115,7 @@ internal sealed class NotifyScenario : ILoadScenario
                 OtherProcessesCpuPercent = Math.Round(cpu.OthersPercentOfMachine, 1),
                 MachineBusyPercent = Math.Round(cpu.MachineBusyPercent, 1),
                 LateDispatchShare = Math.Round(lateShare, 4),
+                DevicesOfflineAtEnd = offline,
             };
             context.Result.Notify = result;
             if (tracker.Foreign > 0)
@@ -120,6 +127,13 @@ internal sealed class NotifyScenario : ILoadScenario
             var targets = context.Result.Targets;
             targets.Add(new TargetCheck("notify rate", "1,000 notifications/s from 10,000 devices to 1,000 SSE subscribers", $"{result.SentPerSecond:N0}/s from {online.Length:N0} devices to {sseCount:N0} SSE + {signalRCount:N0} SignalR subscribers", result.SentPerSecond >= 1000 * RateTolerance && online.Length >= 10_000 && sseCount >= 1000));
             targets.Add(new TargetCheck("notify latency", "p99 device → subscriber ≤ 20 ms", $"p99 {latency.P99Ms:0.00} ms ({latency.Count:N0} deliveries)", latency.Count > 0 && latency.P99Ms <= 20));
+            if (relayPhase is not null)
+            {
+                var timeouts = relayPhase.Errors.GetValueOrDefault("client-timeout");
+                targets.Add(new TargetCheck("no hangs", $"every relayed request answered within the client timeout ({options.ClientTimeout.TotalSeconds:0} s)", $"{timeouts:N0} client timeouts, max {relayPhase.Latency.MaxMs:N0} ms of {relayPhase.Requests:N0} requests", timeouts == 0 && relayPhase.Latency.MaxMs <= options.ClientTimeout.TotalMilliseconds && relayPhase.Requests > 0));
+            }
+
+            targets.Add(new TargetCheck("devices online", "every device online after the drain", $"{offline:N0} of {devices.Length:N0} offline", offline == 0));
             targets.Add(new TargetCheck("notify loss", "zero lost, zero duplicated", $"{lost:N0} lost, {duplicated:N0} duplicated of {result.Expected:N0}", lost == 0 && duplicated == 0 && result.Expected > 0));
         }
         finally

@@ -101,8 +101,10 @@ internal sealed partial class EdgeLivenessMonitor : IDisposable
                     _latest = observation;
                     SignalLost(observation);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException && !Stopping)
+                catch (Exception ex) when (!Stopping)
                 {
+                    // Includes OperationCanceledException from a call toward a silo that died: it used to end this
+                    // loop silently (the outer catch), freezing the view of edge liveness.
                     Log.PollFailed(_logger, ex.GetType().Name);
                 }
                 catch (Exception) when (Stopping)

@@ -16,6 +16,7 @@ internal sealed class DeviceEventLog
     private readonly Queue<DeviceEvent> _recent = new();
     private readonly SemaphoreSlim _appending = new(1, 1);
     private int _appendsSinceTrim;
+    private bool _uncertain;
 
     public DeviceEventLog(string deviceId, IDeviceEventStore store, EventOptions options, TimeProvider time)
     {
@@ -37,6 +38,7 @@ internal sealed class DeviceEventLog
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         var stored = await _store.LoadAsync(_deviceId, _options.ReplayCount, cancellationToken);
+        _recent.Clear();
         foreach (var e in stored.Events)
         {
             _recent.Enqueue(e);
@@ -52,6 +54,7 @@ internal sealed class DeviceEventLog
         await _appending.WaitAsync();
         try
         {
+            await ReloadIfUncertainAsync();
             var now = _time.GetUtcNow();
             var events = new List<DeviceEvent>();
             var lastSequence = LastSequence;
@@ -83,6 +86,7 @@ internal sealed class DeviceEventLog
         await _appending.WaitAsync();
         try
         {
+            await ReloadIfUncertainAsync();
             var data = $"{{\"online\":{(online ? "true" : "false")},\"reason\":\"{reason}\"}}";
             var presence = new DeviceEvent(LastId + 1, DeviceEventKinds.Presence, data, _time.GetUtcNow());
             await CommitAsync([presence], LastSequence);
@@ -107,9 +111,33 @@ internal sealed class DeviceEventLog
         return new DeviceEventPage(events, oldest, LastId, Gap: afterId > 0 && afterId + 1 < oldest);
     }
 
+    /// <summary>
+    /// After a failed append the store may hold it all the same (the database committed, then the connection broke:
+    /// a MariaDB kill -9 under bench/fault-injection.sh). Retrying with the same ids then failed on the duplicate key
+    /// forever and the device's notifications were never acknowledged; read the log's position back first instead.
+    /// Notifications it already holds are then acknowledged without being recorded twice.
+    /// </summary>
+    private async Task ReloadIfUncertainAsync()
+    {
+        if (_uncertain)
+        {
+            await LoadAsync(CancellationToken.None);
+            _uncertain = false;
+        }
+    }
+
     private async Task CommitAsync(List<DeviceEvent> events, long lastSequence)
     {
-        await _store.AppendAsync(_deviceId, events, lastSequence, CancellationToken.None);
+        try
+        {
+            await _store.AppendAsync(_deviceId, events, lastSequence, CancellationToken.None);
+        }
+        catch
+        {
+            _uncertain = true;
+            throw;
+        }
+
         foreach (var e in events)
         {
             _recent.Enqueue(e);

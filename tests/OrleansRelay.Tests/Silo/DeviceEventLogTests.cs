@@ -65,17 +65,42 @@ public sealed class DeviceEventLogTests
         Assert.Equal(["a", "b"], reloaded.Read(0, 10).Events.Select(e => e.Data));
     }
 
+    [Fact]
+    public async Task AWriteThatCommittedButReportedFailure_IsNotRecordedTwice_AndTheLogContinues()
+    {
+        var store = new FlakyStore();
+        var log = new DeviceEventLog("d", store, new EventOptions(), _time);
+        await log.AppendNotificationsAsync([new(1, "a")]);
+
+        store.FailAfterCommit = true; // the database committed, then the connection broke (MariaDB killed)
+        await Assert.ThrowsAsync<IOException>(() => log.AppendNotificationsAsync([new(2, "b")]));
+
+        store.FailAfterCommit = false;
+        Assert.Empty(await log.AppendNotificationsAsync([new(2, "b")])); // the device's resend: already recorded
+        Assert.Equal((2L, 2L), (log.LastId, log.LastSequence));
+        Assert.Equal(3, (await log.AppendNotificationsAsync([new(3, "c")])).Single().Id);
+        Assert.Equal(["a", "b", "c"], log.Read(0, 10).Events.Select(e => e.Data));
+    }
+
     private sealed class FlakyStore : IDeviceEventStore
     {
         private readonly MemoryDeviceEventStore _inner = new();
 
         public bool Failing { get; set; }
 
+        public bool FailAfterCommit { get; set; }
+
         public Task<StoredEventLog> LoadAsync(string deviceId, int maxEvents, CancellationToken cancellationToken) =>
             _inner.LoadAsync(deviceId, maxEvents, cancellationToken);
 
         public Task AppendAsync(string deviceId, IReadOnlyList<DeviceEvent> events, long lastSequence, CancellationToken cancellationToken) =>
-            Failing ? throw new IOException("database down") : _inner.AppendAsync(deviceId, events, lastSequence, cancellationToken);
+            Failing ? throw new IOException("database down") : FailAfterCommit ? CommitThenFailAsync(deviceId, events, lastSequence, cancellationToken) : _inner.AppendAsync(deviceId, events, lastSequence, cancellationToken);
+
+        private async Task CommitThenFailAsync(string deviceId, IReadOnlyList<DeviceEvent> events, long lastSequence, CancellationToken cancellationToken)
+        {
+            await _inner.AppendAsync(deviceId, events, lastSequence, cancellationToken);
+            throw new IOException("connection lost after the commit");
+        }
 
         public Task TrimAsync(string deviceId, long keepFromId, CancellationToken cancellationToken) =>
             _inner.TrimAsync(deviceId, keepFromId, cancellationToken);
