@@ -24,6 +24,9 @@ internal static partial class AuthorizeEndpoints
 {
     public const string Path = "/v1/oauth/authorize";
 
+    /// <summary>Devices one consent may name (each is checked with a grain call; the token carries them all).</summary>
+    public const int MaxDevicesPerGrant = 100;
+
     public static void MapAuthorize(this IEndpointRouteBuilder routes)
     {
         routes.MapGet(Path, (HttpContext context) => DashboardEndpoints.ServeAsync(context, "consent.html"));
@@ -38,6 +41,11 @@ internal static partial class AuthorizeEndpoints
             ?? throw new InvalidOperationException("OpenIddict did not handle the authorization request.");
         var logger = loggers.CreateLogger(typeof(AuthorizeEndpoints));
         var email = DeviceAccess.Email(context.User)!;
+        if (!context.Request.HasFormContentType)
+        {
+            return RelayErrors.Json(StatusCodes.Status415UnsupportedMediaType, "Consent is a form post (application/x-www-form-urlencoded).");
+        }
+
         var form = await context.Request.ReadFormAsync(context.RequestAborted);
         if (string.Equals(form["decision"], "deny", StringComparison.Ordinal))
         {
@@ -46,9 +54,9 @@ internal static partial class AuthorizeEndpoints
         }
 
         var devices = form["device"].OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
-        if (devices.Length == 0)
+        if (devices.Length is 0 or > MaxDevicesPerGrant)
         {
-            return RelayErrors.Json(StatusCodes.Status400BadRequest, "Choose at least one device (form field \"device\").");
+            return RelayErrors.Json(StatusCodes.Status400BadRequest, $"Choose 1 to {MaxDevicesPerGrant} devices (form field \"device\").");
         }
 
         foreach (var device in devices)

@@ -179,6 +179,20 @@ public sealed class OAuthTests(AccountFixture fixture)
             Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
         }
 
+        // Not a form (OpenIddict refuses it before the consent handler): 400; more devices than one consent may name: 400.
+        using (var json = new HttpRequestMessage(HttpMethod.Post, AuthorizeQuery(client.Id, challenge, "devices")) { Content = JsonContent.Create(new { device = user.Consented }) })
+        {
+            json.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", user.Token);
+            using var notForm = await anonymous.SendAsync(json, Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, notForm.StatusCode);
+        }
+
+        var tooMany = Enumerable.Range(0, 101).Select(i => $"{user.Consented}-{i}").ToArray();
+        using (var greedy = await anonymous.PostAsync("/v1/oauth/authorize", ConsentForm(user.Token, client.Id, challenge, "devices", "allow", tooMany), Ct))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, greedy.StatusCode);
+        }
+
         // No session token: 401; denial: redirected back with access_denied.
         using (var unsigned = await anonymous.PostAsync("/v1/oauth/authorize", ConsentForm(null, client.Id, challenge, "devices", "allow", user.Consented), Ct))
         {
