@@ -116,6 +116,22 @@ public sealed class RelayFailureTests(RelayFixture fixture)
     }
 
     [Fact]
+    public async Task OversizedHello_IsRefusedOnItsHeader_WithoutWaitingForThePayload()
+    {
+        // The hello timeout is far away: only the size check on the 5-byte header can close this connection in time.
+        await using var edge = await TestEdge.StartAsync(fixture.Silo.Cluster, new Dictionary<string, string?> { ["Edge:HelloTimeout"] = "00:05:00" });
+        await using var device = await RawDevice.ConnectAsync(edge.DevicePort);
+        Assert.Equal(FrameType.Challenge, (await device.ReadAsync())?.Type);
+
+        var header = new byte[5];
+        header[0] = (byte)FrameType.Hello;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(1), (uint)new OrleansRelay.Edge.Hosting.EdgeOptions().MaxHelloPayload + 1);
+        await device.SendRawAsync(header);
+
+        Assert.True(await device.ClosedByEdgeAsync());
+    }
+
+    [Fact]
     public async Task OversizedFrameAfterAuthentication_ClosesWithProtocolError()
     {
         var secret = await fixture.Edge.ProvisionAsync("oversize-1");
