@@ -50,31 +50,16 @@ public sealed class HandshakeLimitTests(RelayFixture fixture)
             FrameType.Hello,
             new HelloMessage { Protocol = 1, DeviceId = "slowloris-1", Proof = Convert.ToBase64String(new byte[32]) },
             WireJsonContext.Default.HelloMessage).Span.ToArray();
-        var sent = 0;
-        using var stop = new CancellationTokenSource();
-        var trickle = Task.Run(async () =>
-        {
-            try
-            {
-                for (; sent < hello.Length && !stop.IsCancellationRequested; sent++)
-                {
-                    await device.SendRawAsync([hello[sent]]);
-                    await Task.Delay(100, stop.Token);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or OperationCanceledException or System.Net.Sockets.SocketException)
-            {
-                // The edge closed the socket: what this test waits for.
-            }
-        }, TestContext.Current.CancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        var trickle = Trickle.Start(hello, (bytes, _) => device.SendRawAsync(bytes.ToArray()), TimeSpan.FromMilliseconds(100), stop.Token);
 
         var reject = await Eventually.Within(device.ReadAsync(), "the edge to reject the slow hello");
         Assert.Equal(FrameType.Reject, reject?.Type);
         Assert.Contains("No hello within 2 s", Encoding.UTF8.GetString(reject!.Value.Payload), StringComparison.Ordinal);
         Assert.True(await Eventually.Within(device.ClosedByEdgeAsync(), "the edge to close the slow device's socket"));
-        Assert.True(sent < hello.Length, $"the hello ({hello.Length} bytes) was complete before the edge cut it");
+        Assert.True(trickle.Sent < hello.Length, $"the hello ({hello.Length} bytes) was complete before the edge cut it");
         await stop.CancelAsync();
-        await trickle;
+        await trickle.Completion;
     }
 
     [Fact]

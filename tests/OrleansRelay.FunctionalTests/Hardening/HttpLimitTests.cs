@@ -54,30 +54,15 @@ public sealed class HttpLimitTests(RelayFixture fixture)
 
         // One header byte every 100 ms: 300 bytes would take 30 s.
         var header = Encoding.ASCII.GetBytes("X-Slow: " + new string('s', 290) + "\r\n\r\n");
-        var sent = 0;
-        using var stop = new CancellationTokenSource();
-        var trickle = Task.Run(async () =>
-        {
-            try
-            {
-                for (; sent < header.Length && !stop.IsCancellationRequested; sent++)
-                {
-                    await stream.WriteAsync(header.AsMemory(sent, 1), stop.Token);
-                    await Task.Delay(100, stop.Token);
-                }
-            }
-            catch (Exception ex) when (ex is IOException or OperationCanceledException or SocketException)
-            {
-                // The edge closed the connection: what this test waits for.
-            }
-        }, Token);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Token);
+        var trickle = Trickle.Start(header, (bytes, ct) => stream.WriteAsync(bytes, ct).AsTask(), TimeSpan.FromMilliseconds(100), stop.Token);
 
         // The edge answers 408 or just closes; either way the read reaches the end of the stream.
         var answer = await Eventually.Within(ReadToEndAsync(stream), "the edge to cut the slow request", TimeSpan.FromSeconds(20));
         Assert.True(answer.Length == 0 || answer.StartsWith("HTTP/1.1 408", StringComparison.Ordinal), answer);
-        Assert.True(sent < header.Length, "the headers were complete before the edge cut them");
+        Assert.True(trickle.Sent < header.Length, "the headers were complete before the edge cut them");
         await stop.CancelAsync();
-        await trickle;
+        await trickle.Completion;
     }
 
     private static async Task<string> ReadToEndAsync(NetworkStream stream)
