@@ -9,4 +9,7 @@ public enum StreamFlags : byte
 
     /// <summary>This is the last frame of the sender's half of the stream: no body, or no more body.</summary>
     EndStream = 0x01,
+
+    /// <summary>On a head: the request asks to switch protocols, or the response switched them (a tunnel follows).</summary>
+    Upgrade = 0x02,
 }

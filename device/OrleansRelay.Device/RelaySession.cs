@@ -225,6 +225,10 @@ internal sealed partial class RelaySession
                 try
                 {
                     using var response = await _local.SendAsync(head, request.Body, timeout.Token);
+
+                    // The timeout covers the wait for the service's answer, not its body: a long-lived response (an
+                    // event stream, a camera) streams for as long as the edge keeps the stream open.
+                    timeout.CancelAfter(Timeout.InfiniteTimeSpan);
                     var responseHead = LocalForwarder.ToResponseHead(response);
                     var noBody = head.Method.Equals("HEAD", StringComparison.OrdinalIgnoreCase) || responseHead.Status is 204 or 304;
                     SendHead(request.StreamId, responseHead, noBody);

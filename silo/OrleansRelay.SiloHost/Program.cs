@@ -32,7 +32,7 @@ builder.UseOrleans(silo =>
     silo.AddDashboard();
 });
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter(OrleansRelay.Silo.Caching.CacheMetrics.MeterName, "Microsoft.Orleans")
+    .AddMeter("Microsoft.Orleans")
     .AddAspNetCoreInstrumentation()
     .AddRuntimeInstrumentation()
     .AddPrometheusExporter());

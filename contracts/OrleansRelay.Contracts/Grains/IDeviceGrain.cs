@@ -4,8 +4,8 @@ using OrleansRelay.Contracts.Model;
 namespace OrleansRelay.Contracts.Grains;
 
 /// <summary>
-/// One virtual actor per device id: its registration (secret hash), its live session (which edge holds the socket,
-/// with which epoch) and the relay of requests to it.
+/// One virtual actor per device id, the control plane of its relay: its registration (secret hash), its live session
+/// (which edge holds the socket, with which epoch: the route other edges forward to), and its event log.
 /// </summary>
 [Alias("OrleansRelay.IDeviceGrain")]
 public interface IDeviceGrain : IGrainWithStringKey
@@ -43,15 +43,18 @@ public interface IDeviceGrain : IGrainWithStringKey
     ValueTask Disconnect(long epoch, string reason);
 
     /// <summary>
-    /// Relays a request to the device through its response cache (<c>X-Cache: HIT|MISS|BYPASS</c>). Runs interleaved:
-    /// many requests are in flight at once.
+    /// Where the device's requests go: the edge holding its socket and the session epoch, or why nowhere (not
+    /// provisioned, offline). The asking edge is told of every later change (<see cref="IEdgeObserver.RouteChanged"/>)
+    /// until the grain deactivates; its request bytes then flow edge to edge, never through the grain.
     /// </summary>
-    [Alias("Relay")]
+    [Alias("GetRoute")]
     [AlwaysInterleave]
-    [ResponseTimeout("00:05:00")]
-    ValueTask<RelayResponse> Relay(RelayRequest request);
+    ValueTask<DeviceRoute> GetRoute(EdgeRef asker);
 
-    /// <summary>The device reports that these paths changed (<c>*</c>: everything); their cached responses, and their parents', are dropped.</summary>
+    /// <summary>
+    /// These paths changed (<c>*</c>: everything); their cached responses, and their parents', are dropped by the edge
+    /// that holds the session (the response cache lives beside the device's socket). Returns how many.
+    /// </summary>
     [Alias("InvalidateCache")]
     ValueTask<int> InvalidateCache(string[] paths);
 

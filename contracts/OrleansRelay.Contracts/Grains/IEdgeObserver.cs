@@ -4,26 +4,23 @@ using OrleansRelay.Contracts.Model;
 namespace OrleansRelay.Contracts.Grains;
 
 /// <summary>
-/// The one observer each edge host registers: grains reach the device sockets that edge holds through it, naming the
-/// device and the session epoch on every call so a stale call never reaches a newer session.
+/// The one observer each edge host registers: grains reach the device sessions that edge holds through it, naming the
+/// device and the session epoch on every call so a stale call never reaches a newer session. Relayed requests do not
+/// use it: their bytes go straight to the owning edge's data-plane listener.
 /// </summary>
+/// <remarks>
+/// Every method is <c>[AlwaysInterleave]</c>: Orleans runs the calls to one client-side observer one at a time
+/// (InvokableObjectManager's per-object message pump) unless the message is marked always-interleave, and this one
+/// observer carries every device of the edge.
+/// </remarks>
 [Alias("OrleansRelay.IEdgeObserver")]
 public interface IEdgeObserver : IGrainObserver
 {
-    /// <summary>Sends a request to a device connected to this edge and returns its response (or why there is none).</summary>
-    /// <remarks>
-    /// <c>[AlwaysInterleave]</c> is essential: Orleans runs the calls to one client-side observer one at a time
-    /// (InvokableObjectManager's per-object message pump) unless the message is marked always-interleave, and this
-    /// one observer carries every device of the edge.
-    /// </remarks>
-    [Alias("Forward")]
-    [AlwaysInterleave]
-    [ResponseTimeout("00:05:00")]
-    Task<RelayResponse> Forward(string deviceId, long epoch, RelayRequest request);
-
-    /// <summary>Closes a device session, telling the device why first.</summary>
+    /// <summary>
+    /// Closes a device session, telling the device why first. Completes once the session takes no new requests, so
+    /// the grain can accept a newer session knowing that no request is answered by this one afterwards.
+    /// </summary>
     [Alias("CloseSession")]
-    [OneWay]
     [AlwaysInterleave]
     Task CloseSession(string deviceId, long epoch, SessionCloseReason reason);
 
@@ -37,4 +34,25 @@ public interface IEdgeObserver : IGrainObserver
     [OneWay]
     [AlwaysInterleave]
     Task DeliverEvents(string deviceId, DeviceEvent[] events);
+
+    /// <summary>The device's route changed (a new session, the session ended, its edge was lost): drop or replace the cached one.</summary>
+    [Alias("RouteChanged")]
+    [OneWay]
+    [AlwaysInterleave]
+    Task RouteChanged(string deviceId, DeviceRoute route);
+
+    /// <summary>The cached responses of a device whose session this edge holds (null: no such session here).</summary>
+    [Alias("GetCache")]
+    [AlwaysInterleave]
+    Task<DeviceCacheView?> GetCache(string deviceId, long epoch);
+
+    /// <summary>Drops every cached response of the session's device. Returns how many.</summary>
+    [Alias("PurgeCache")]
+    [AlwaysInterleave]
+    Task<int> PurgeCache(string deviceId, long epoch);
+
+    /// <summary>Drops the cached responses of these paths and their parents (<c>*</c>: all). Returns how many.</summary>
+    [Alias("InvalidateCache")]
+    [AlwaysInterleave]
+    Task<int> InvalidateCache(string deviceId, long epoch, string[] paths);
 }

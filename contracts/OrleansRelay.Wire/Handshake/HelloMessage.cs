@@ -21,4 +21,8 @@ public sealed record HelloMessage
     /// <summary>The device's <c>GET /device</c> document, passed through unmodified.</summary>
     [JsonPropertyName("info")]
     public JsonElement? Info { get; init; }
+
+    /// <summary>Optional protocol features the device supports (e.g. <see cref="HelloFeatures.Upgrade"/>).</summary>
+    [JsonPropertyName("features")]
+    public string[]? Features { get; init; }
 }

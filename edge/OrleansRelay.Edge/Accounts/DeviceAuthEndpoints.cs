@@ -4,7 +4,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OrleansRelay.Contracts.Grains;
-using OrleansRelay.Contracts.Model;
+using OrleansRelay.Edge.DataPlane;
+using OrleansRelay.Edge.Relaying;
 using OrleansRelay.Edge.Hosting;
 using OrleansRelay.Edge.Http;
 
@@ -20,7 +21,7 @@ internal static partial class DeviceAuthEndpoints
     public static void MapDeviceAuth(this IEndpointRouteBuilder routes) =>
         routes.MapPost("/v1/devices/{deviceId}/auth", AuthAsync).RequireDeviceAccess().RequireRateLimiting(AccountEndpoints.SignInRateLimit);
 
-    private static async Task<IResult> AuthAsync(HttpContext context, string deviceId, IGrainFactory grains, IOptions<EdgeOptions> options, ILoggerFactory loggers)
+    private static async Task<IResult> AuthAsync(HttpContext context, string deviceId, IGrainFactory grains, BufferedDeviceRequests devices, IOptions<EdgeOptions> options, ILoggerFactory loggers)
     {
         var logger = loggers.CreateLogger(typeof(DeviceAuthEndpoints));
         var grain = grains.GetGrain<IDeviceGrain>(deviceId);
@@ -50,7 +51,7 @@ internal static partial class DeviceAuthEndpoints
             }
         }
 
-        var response = await grain.Relay(new RelayRequest("POST", path, [.. headers], body, options.Value.DeviceRequestTimeout));
+        var response = await devices.SendAsync(deviceId, new RelayRequest("POST", path, [.. headers], body, options.Value.DeviceRequestTimeout), 1024 * 1024, context.RequestAborted);
         if (response.Error != RelayError.None)
         {
             Log.Failed(logger, deviceId, response.Error);

@@ -24,5 +24,11 @@ internal sealed partial class DeviceConnection
 
         [LoggerMessage(2103, LogLevel.Debug, "Device {DeviceId}: frame for finished stream {StreamId} ignored")]
         public static partial void LateFrameIgnored(ILogger logger, string deviceId, uint streamId);
+
+        [LoggerMessage(2106, LogLevel.Warning, "Device {DeviceId} stream {StreamId}: response over the body limit of {Limit} bytes; stream reset, client response cut")]
+        public static partial void ResponseTooLarge(ILogger logger, string deviceId, uint streamId, long limit);
+
+        [LoggerMessage(2107, LogLevel.Information, "Device {DeviceId} stream {StreamId}: request body over the limit of {Limit} bytes; stream reset")]
+        public static partial void RequestBodyTooLarge(ILogger logger, string deviceId, uint streamId, long limit);
     }
 }

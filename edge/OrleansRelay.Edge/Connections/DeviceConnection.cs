@@ -2,7 +2,8 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
-using OrleansRelay.Contracts.Model;
+using OrleansRelay.Edge.Caching;
+using OrleansRelay.Edge.Relaying;
 using OrleansRelay.Edge.Diagnostics;
 using OrleansRelay.Wire;
 using OrleansRelay.Wire.Handshake;
@@ -25,7 +26,11 @@ internal sealed partial class DeviceConnection
     private readonly Action<string[]> _onCacheInvalidate;
     private readonly NotificationForwarder _notifications;
     private readonly EdgeMetrics _metrics;
-    private readonly ConcurrentDictionary<uint, PendingRelay> _streams = new();
+    private readonly ConcurrentDictionary<uint, DeviceStream> _streams = new();
+    private readonly Action<uint, int> _grantCredit;
+    private readonly CacheOptions _cacheOptions;
+    private readonly CacheMetrics? _cacheMetrics;
+    private SessionRelay? _relay;
     private readonly CancellationTokenSource _closing = new();
     private uint _nextStreamId;
     private readonly ConnectionHeartbeat _heartbeat;
@@ -44,8 +49,13 @@ internal sealed partial class DeviceConnection
         ILogger logger,
         EdgeMetrics metrics,
         Action<string[]> onCacheInvalidate,
-        NotificationForwarder notifications)
+        NotificationForwarder notifications,
+        CacheOptions cacheOptions,
+        CacheMetrics? cacheMetrics)
     {
+        _grantCredit = GrantCredit;
+        _cacheOptions = cacheOptions;
+        _cacheMetrics = cacheMetrics;
         DeviceId = deviceId;
         Epoch = epoch;
         ConnectionId = connectionId;
@@ -153,12 +163,33 @@ internal sealed partial class DeviceConnection
         _closing.Cancel();
     }
 
-    /// <summary>Sends a request to the device as a new stream and waits for its response, the timeout or the end of the session.</summary>
-    public async Task<RelayResponse> RelayAsync(RelayRequest request)
+    /// <summary>Whether the session takes no new requests (closing, closed or draining).</summary>
+    public bool IsClosing => _closing.IsCancellationRequested || _draining;
+
+    /// <summary>Whether the device's daemon relays upgrade (WebSocket) requests.</summary>
+    public bool SupportsUpgrade { get; init; }
+
+    /// <summary>This session's response cache and relay (the cache lives beside the socket; created on first use).</summary>
+    public SessionRelay Relay => _relay ??= new SessionRelay(this, _cacheOptions, _time, _cacheMetrics);
+
+    /// <summary>The session's relay if one was created (for operators' cache views).</summary>
+    public SessionRelay? ExistingRelay => _relay;
+
+    /// <summary>
+    /// Sends a request to the device as a new stream and waits for its response head, the timeout or the end of the
+    /// session. The body streams: with <paramref name="bufferLimit"/> above zero, a 200 response whose body fits (and
+    /// arrives promptly) is read into memory, for the cache; any other body is handed over as it arrives.
+    /// </summary>
+    public async Task<RelayResponse> ExchangeAsync(RelayRequest request, long bufferLimit, bool upgrade, CancellationToken aborted)
     {
-        if (_closing.IsCancellationRequested || _draining)
+        if (IsClosing)
         {
             return RelayResponse.Failure(RelayError.DeviceOffline, "The device's session is closing.");
+        }
+
+        if (upgrade && !SupportsUpgrade)
+        {
+            return RelayResponse.Failure(RelayError.UpgradeNotSupported, "The device's daemon does not relay WebSocket or other upgrade requests (it announced no \"upgrade\" feature).");
         }
 
         byte[] head;
@@ -177,8 +208,8 @@ internal sealed partial class DeviceConnection
         }
 
         var streamId = Interlocked.Increment(ref _nextStreamId);
-        var pending = new PendingRelay(streamId, _settings.StreamWindow, _settings.MaxBodyBytes);
-        _streams[streamId] = pending;
+        var stream = new DeviceStream(streamId, _settings.StreamWindow, _settings.MaxBodyBytes, _grantCredit);
+        _streams[streamId] = stream;
         if (_closing.IsCancellationRequested)
         {
             // The session ended between the check above and the registration: nobody would fail this stream.
@@ -186,21 +217,21 @@ internal sealed partial class DeviceConnection
             return RelayResponse.Failure(RelayError.DeviceOffline, "The device's session is closing.");
         }
 
-        // Only a request with a body needs a way to stop its pump: no extra allocation for the common GET.
-        var hasBody = request.Body.Length > 0;
-        using var bodyCancel = hasBody ? CancellationTokenSource.CreateLinkedTokenSource(_closing.Token) : null;
+        var handedOver = false;
         try
         {
-            _sender.TrySend(OutboundFrame.CreateStream(FrameType.RequestHead, streamId, hasBody ? StreamFlags.None : StreamFlags.EndStream, head));
-            if (bodyCancel is not null)
+            var flags = upgrade ? StreamFlags.Upgrade : request.HasBody ? StreamFlags.None : StreamFlags.EndStream;
+            _sender.TrySend(OutboundFrame.CreateStream(FrameType.RequestHead, streamId, flags, head));
+            if (request.HasBody && !upgrade)
             {
-                _ = SendBodyAsync(pending, request.Body, bodyCancel.Token);
+                _ = Task.Run(() => SendBodyAsync(stream, request.BodyStream ?? new MemoryStream(request.Body, writable: false)), CancellationToken.None);
             }
 
             var timeout = request.Timeout > TimeSpan.Zero && request.Timeout < _requestTimeout ? request.Timeout : _requestTimeout;
+            HttpResponseHead? responseHead;
             try
             {
-                return await pending.Completion.WaitAsync(timeout, _time);
+                responseHead = await stream.Head.WaitAsync(timeout, _time, aborted);
             }
             catch (TimeoutException)
             {
@@ -208,25 +239,91 @@ internal sealed partial class DeviceConnection
                 Log.RequestTimedOut(_logger, DeviceId, streamId, timeout);
                 return RelayResponse.Failure(RelayError.DeviceTimeout, $"The device did not answer within {timeout.TotalSeconds:0.###} s.");
             }
+
+            if (responseHead is null)
+            {
+                return RelayResponse.Failure(stream.Failure.Error, stream.Failure.Message);
+            }
+
+            var headers = responseHead.Headers as KeyValuePair<string, string>[] ?? [.. responseHead.Headers];
+            var response = new RelayResponse(responseHead.Status, responseHead.Reason, headers, [], RelayError.None, null) { Upgraded = stream.Upgraded };
+            if (stream.Body is null)
+            {
+                return response;
+            }
+
+            if (bufferLimit > 0 && responseHead.Status == 200 && !upgrade && ResponseBuffering.Worthwhile(headers, bufferLimit))
+            {
+                var (body, complete) = await ResponseBuffering.ReadAsync(stream.Body, headers, bufferLimit, _time, aborted);
+                if (complete)
+                {
+                    return response with { Body = body };
+                }
+
+                handedOver = true;
+                return response with { BodyStream = new DeviceResponseBody(this, stream, body) };
+            }
+
+            handedOver = true;
+            return response with { BodyStream = new DeviceResponseBody(this, stream, ReadOnlyMemory<byte>.Empty) };
+        }
+        catch (IOException ex)
+        {
+            // The body failed while it was being buffered (the device reset it or the session ended).
+            return RelayResponse.Failure(RelayError.BadDeviceResponse, ex.Message);
+        }
+        catch (BodyTooLargeException)
+        {
+            return RelayResponse.Failure(RelayError.ResponseTooLarge, $"The device's response exceeds the body limit of {_settings.MaxBodyBytes} bytes.");
         }
         finally
         {
-            bodyCancel?.Cancel();
-            _streams.TryRemove(streamId, out _);
-            pending.SendWindow.Abort(new OperationCanceledException("The stream has ended."));
+            if (!handedOver)
+            {
+                EndStream(stream);
+                stream.Body?.Dispose();
+            }
         }
     }
 
-    private async Task SendBodyAsync(PendingRelay pending, byte[] body, CancellationToken cancellationToken)
+    /// <summary>Ends a stream the relay is done with: a reset tells the device to stop unless it already sent its last frame.</summary>
+    public void EndStream(DeviceStream stream)
+    {
+        if (_streams.TryRemove(stream.StreamId, out _) && !stream.Ended)
+        {
+            _sender.TrySend(OutboundFrame.CreateStreamControl(FrameType.Reset, stream.StreamId, (uint)StreamResetCode.Cancelled));
+        }
+
+        stream.SendWindow.Abort(new OperationCanceledException("The stream has ended."));
+    }
+
+    /// <summary>Sends bytes of an upgraded stream (the client's half of a tunnel) to the device, then its half-close.</summary>
+    public Task<long> SendTunnelAsync(uint streamId, Stream source, CancellationToken cancellationToken) =>
+        _streams.TryGetValue(streamId, out var stream)
+            ? BodyPump.PumpAsync(source, streamId, _sender, stream.SendWindow, _settings.ChunkSize, long.MaxValue, cancellationToken)
+            : Task.FromResult(0L);
+
+    private async Task SendBodyAsync(DeviceStream stream, Stream body)
     {
         try
         {
-            using var source = new MemoryStream(body, writable: false);
-            await BodyPump.PumpAsync(source, pending.StreamId, _sender, pending.SendWindow, _settings.ChunkSize, long.MaxValue, cancellationToken);
+            await BodyPump.PumpAsync(body, stream.StreamId, _sender, stream.SendWindow, _settings.ChunkSize, _settings.MaxBodyBytes, _closing.Token);
+        }
+        catch (BodyTooLargeException ex)
+        {
+            Log.RequestBodyTooLarge(_logger, DeviceId, stream.StreamId, ex.Limit);
+            _sender.TrySend(OutboundFrame.CreateStreamControl(FrameType.Reset, stream.StreamId, (uint)StreamResetCode.BodyTooLarge));
+            stream.Fail(RelayError.RequestTooLarge, $"The request body exceeds the limit of {ex.Limit} bytes.");
+        }
+        catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Connections.ConnectionResetException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+        {
+            // The client's body broke off (it went away, or sent a malformed chunk): the device must not take it as complete.
+            _sender.TrySend(OutboundFrame.CreateStreamControl(FrameType.Reset, stream.StreamId, (uint)StreamResetCode.Cancelled));
+            stream.Fail(RelayError.BadDeviceResponse, $"The client's request body broke off: {ex.Message}");
         }
         catch (Exception ex) when (ex is OperationCanceledException or ConnectionClosedException)
         {
-            // The response arrived first, the request timed out or the connection closed; the relay has its answer.
+            // The response arrived first and the stream ended, the request timed out or the connection closed.
         }
     }
 
@@ -243,9 +340,10 @@ internal sealed partial class DeviceConnection
                 break;
             case FrameType.Reset:
                 var reset = StreamControl.Parse(frame.Payload);
-                if (_streams.TryGetValue(reset.StreamId, out var resetStream))
+                if (_streams.TryRemove(reset.StreamId, out var resetStream))
                 {
                     resetStream.Fail(RelayError.BadDeviceResponse, $"The device reset the request ({(StreamResetCode)reset.Value}).");
+                    resetStream.SendWindow.Abort(new OperationCanceledException("The device reset the stream."));
                 }
 
                 break;
@@ -280,7 +378,7 @@ internal sealed partial class DeviceConnection
 
     private void OnResponseHead(StreamFrame frame)
     {
-        if (!_streams.TryGetValue(frame.StreamId, out var pending) || pending.IsCompleted)
+        if (!_streams.TryGetValue(frame.StreamId, out var stream))
         {
             Log.LateFrameIgnored(_logger, DeviceId, frame.StreamId);
             return;
@@ -294,37 +392,35 @@ internal sealed partial class DeviceConnection
         catch (ProtocolException ex)
         {
             // A bad head spoils one response, not the whole connection.
-            pending.Fail(RelayError.BadDeviceResponse, $"The device sent an invalid response head: {ex.Message}");
+            stream.Fail(RelayError.BadDeviceResponse, $"The device sent an invalid response head: {ex.Message}");
             _sender.TrySend(OutboundFrame.CreateStreamControl(FrameType.Reset, frame.StreamId, (uint)StreamResetCode.ProtocolError));
             return;
         }
 
-        pending.OnHead(head, frame.EndStream);
+        stream.OnHead(head, frame.EndStream, (frame.Flags & StreamFlags.Upgrade) != 0);
     }
 
     private void OnData(StreamFrame frame)
     {
-        if (!_streams.TryGetValue(frame.StreamId, out var pending) || pending.IsCompleted)
+        if (!_streams.TryGetValue(frame.StreamId, out var stream))
         {
             Log.LateFrameIgnored(_logger, DeviceId, frame.StreamId);
             return;
         }
 
-        if (frame.Content.Length > _settings.StreamWindow)
+        if (!stream.OnData(frame.Content, frame.EndStream))
         {
-            throw new ProtocolException(ProtocolErrorCode.FlowControlViolation, $"Data frame of {frame.Content.Length} bytes exceeds the stream window.");
-        }
-
-        if (!pending.OnData(frame.Content, frame.EndStream))
-        {
+            Log.ResponseTooLarge(_logger, DeviceId, frame.StreamId, _settings.MaxBodyBytes);
             _sender.TrySend(OutboundFrame.CreateStreamControl(FrameType.Reset, frame.StreamId, (uint)StreamResetCode.BodyTooLarge));
-            return;
         }
+    }
 
-        if (!frame.EndStream && !frame.Content.IsEmpty)
+    private void GrantCredit(uint streamId, int consumed)
+    {
+        // Credit goes back only for streams still open: the device may not send on a finished one.
+        if (consumed > 0 && _streams.TryGetValue(streamId, out var stream) && !stream.Ended)
         {
-            // The edge buffers the response, so every received byte is consumed at once: return the credit.
-            _sender.TrySend(OutboundFrame.CreateStreamControl(FrameType.WindowUpdate, frame.StreamId, (uint)frame.Content.Length));
+            _sender.TrySend(OutboundFrame.CreateStreamControl(FrameType.WindowUpdate, streamId, (uint)consumed));
         }
     }
 
@@ -338,9 +434,13 @@ internal sealed partial class DeviceConnection
 
     private void FailAll(RelayError error, string message)
     {
-        foreach (var pending in _streams.Values)
+        foreach (var stream in _streams.Values)
         {
-            pending.Fail(error, message);
+            stream.Fail(error, message);
+            stream.SendWindow.Abort(new OperationCanceledException(message));
         }
+
+        // The cache lives with the session: give its bytes back to the edge-wide gauge.
+        _relay?.Clear();
     }
 }

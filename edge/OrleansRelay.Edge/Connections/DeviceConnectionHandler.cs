@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
+using OrleansRelay.Edge.Caching;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -35,6 +36,8 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
     private readonly EdgeMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceConnectionHandler> _logger;
+    private readonly CacheOptions _cacheOptions;
+    private readonly CacheMetrics _cacheMetrics;
 
     public DeviceConnectionHandler(
         IGrainFactory grains,
@@ -47,8 +50,12 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
         IOptions<EdgeOptions> options,
         EdgeMetrics metrics,
         TimeProvider time,
+        IOptions<CacheOptions> cacheOptions,
+        CacheMetrics cacheMetrics,
         ILogger<DeviceConnectionHandler> logger)
     {
+        _cacheOptions = cacheOptions.Value;
+        _cacheMetrics = cacheMetrics;
         _grains = grains;
         _admission = admission;
         _pending = pending;
@@ -242,7 +249,12 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
             _logger,
             _metrics,
             paths => _ = InvalidateCacheAsync(hello.DeviceId, paths),
-            new NotificationForwarder(_grains.GetGrain<IDeviceGrain>(hello.DeviceId), hello.DeviceId, result.Epoch, sender, _time, _logger));
+            new NotificationForwarder(_grains.GetGrain<IDeviceGrain>(hello.DeviceId), hello.DeviceId, result.Epoch, sender, _time, _logger),
+            _cacheOptions,
+            _cacheMetrics)
+        {
+            SupportsUpgrade = hello.Features?.Contains(HelloFeatures.Upgrade, StringComparer.Ordinal) == true,
+        };
         sender.TrySend(HandshakeJson.ToFrame(FrameType.Accept, settings.ToAccept(result.Epoch), WireJsonContext.Default.AcceptMessage));
         _metrics.Handshake("accepted");
         Log.Accepted(_logger, hello.DeviceId, result.Epoch, context.RemoteEndPoint?.ToString());
@@ -294,13 +306,10 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
 
     private async Task InvalidateCacheAsync(string deviceId, string[] paths)
     {
-        try
+        // The cache lives beside the socket: the device's invalidation never leaves this edge.
+        if (_registry.TryGet(deviceId, out var connection))
         {
-            await _grains.GetGrain<IDeviceGrain>(deviceId).InvalidateCache(paths);
-        }
-        catch (Exception ex) when (ClusterFailure.Is(ex))
-        {
-            Log.InvalidationNotDelivered(_logger, deviceId, paths.Length, ex.GetType().Name);
+            await connection.Relay.InvalidateAsync(paths);
         }
     }
 
@@ -333,8 +342,6 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
         [LoggerMessage(2006, LogLevel.Warning, "Device {DeviceId}: disconnect not recorded in the grain ({Exception})")]
         public static partial void DisconnectNotRecorded(ILogger logger, string deviceId, string exception);
 
-        [LoggerMessage(2008, LogLevel.Warning, "Device {DeviceId}: cache invalidation of {Paths} paths not delivered to its grain ({Exception})")]
-        public static partial void InvalidationNotDelivered(ILogger logger, string deviceId, int paths, string exception);
 
         [LoggerMessage(2009, LogLevel.Debug, "Connection from {RemoteEndPoint} refused by admission control; retry after {RetryAfter} s")]
         public static partial void Throttled(ILogger logger, string? remoteEndPoint, int retryAfter);

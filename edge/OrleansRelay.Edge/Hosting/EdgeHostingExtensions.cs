@@ -52,6 +52,15 @@ public static class EdgeHostingExtensions
         services.TryAddSingleton<EdgeMetrics>();
         services.TryAddSingleton<EdgeEndpoints>();
         services.AddSingleton<DeviceGrainReferences>();
+        services.AddOptions<Caching.CacheOptions>().BindConfiguration(Caching.CacheOptions.SectionName);
+        services.TryAddSingleton<Caching.CacheMetrics>();
+        services.AddHttpForwarder();
+        services.TryAddSingleton<DataPlane.DeviceRoutes>();
+        services.TryAddSingleton<DataPlane.DataPlaneKey>();
+        services.TryAddSingleton<DataPlane.PeerEdgeClient>();
+        services.TryAddSingleton<DataPlane.LocalRelay>();
+        services.TryAddSingleton<DataPlane.RelayRouter>();
+        services.TryAddSingleton<DataPlane.BufferedDeviceRequests>();
         services.AddSingleton<SessionRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionRefresher>());
         services.AddSingleton<EdgeLease>();
@@ -63,7 +72,7 @@ public static class EdgeHostingExtensions
         services.AddOpenApi();
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(EdgeMetrics.MeterName, Silo.Caching.CacheMetrics.MeterName, "Microsoft.Orleans")
+            .AddMeter(EdgeMetrics.MeterName, Caching.CacheMetrics.MeterName, "Microsoft.Orleans")
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
             .AddPrometheusExporter());
@@ -85,6 +94,12 @@ public static class EdgeHostingExtensions
 
                 listen.UseConnectionHandler<DeviceConnectionHandler>();
                 endpoints.Device = listen;
+            });
+            kestrel.Listen(address, edge.DataPlanePort, listen =>
+            {
+                // Peers speak HTTP/2 with prior knowledge; HTTP/1.1 on the same port carries upgrades (WebSocket tunnels).
+                listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1AndHttp2;
+                endpoints.DataPlane = listen;
             });
         });
 
@@ -121,6 +136,8 @@ public static class EdgeHostingExtensions
     /// <summary>Maps the edge's HTTP endpoints: health, operator API and relay.</summary>
     public static WebApplication MapRelayEdge(this WebApplication app)
     {
+        // Peer edges' forwarded requests take their own short path, ahead of the client pipeline.
+        DataPlane.DataPlaneEndpoint.UseDataPlane(app);
         app.UseRelayRootGuard();
         app.UseAuthentication();
         // Before authorization: requests refused for lack of credentials count toward their address's limit too.

@@ -100,8 +100,33 @@ public sealed record EdgeOptions
     /// <summary>Per-stream flow-control window on device connections.</summary>
     public int StreamWindow { get; init; } = ProtocolLimits.DefaultStreamWindow;
 
-    /// <summary>Largest request or response body relayed (413 / 502 beyond).</summary>
-    public long MaxBodyBytes { get; init; } = 32L * 1024 * 1024;
+    /// <summary>
+    /// Largest request or response body relayed. Bodies stream (no buffer of this size exists): a request over it is
+    /// answered 413 (at once when its Content-Length says so), a response over it is cut with a stream reset, the
+    /// client's response aborted and a log line. Default 4 GiB.
+    /// </summary>
+    public long MaxBodyBytes { get; init; } = DefaultMaxBodyBytes;
+
+    /// <summary>The default of <see cref="MaxBodyBytes"/>.</summary>
+    public const long DefaultMaxBodyBytes = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// The data-plane port: other edges forward requests for the devices this edge holds here (HTTP/2 cleartext, or
+    /// HTTP/1.1 for upgrades; internal only, authenticated by a key derived from the shared secret). 0 picks a free port.
+    /// </summary>
+    public int DataPlanePort { get; init; } = 5072;
+
+    /// <summary>
+    /// The address other edges reach this edge's data plane at (<c>http://10.0.0.5:5072</c>). Default: the bind address
+    /// (or, when that is 0.0.0.0, this host's first non-loopback IPv4 address) and the bound data-plane port.
+    /// </summary>
+    public string? DataPlaneAdvertiseUrl { get; init; }
+
+    /// <summary>
+    /// How long a request forwarded to another edge may see no bytes in either direction before it is cut. Long-lived
+    /// streams (event streams, camera streams) need it long; a dead peer edge is found sooner by HTTP/2 pings.
+    /// </summary>
+    public TimeSpan DataPlaneIdleTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The <c>Retry-After</c> seconds sent with 503 when a device is offline.</summary>
     public int OfflineRetryAfterSeconds { get; init; } = 5;

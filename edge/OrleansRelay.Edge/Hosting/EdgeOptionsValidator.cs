@@ -73,9 +73,25 @@ internal sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             failures.Add("Edge:StreamWindow must be at least Edge:ChunkSize.");
         }
 
-        if (options.MaxBodyBytes < 0 || options.MaxBodyBytes > 64L * 1024 * 1024)
+        if (options.MaxBodyBytes < 0)
         {
-            failures.Add("Edge:MaxBodyBytes must be between 0 and 64 MiB (bodies cross the cluster in one message).");
+            failures.Add("Edge:MaxBodyBytes must be 0 or more.");
+        }
+
+        if (options.DataPlanePort is < 0 or > 65535)
+        {
+            failures.Add("Edge:DataPlanePort must be a port number (0 picks a free one).");
+        }
+
+        if (options.DataPlaneAdvertiseUrl is { } advertise
+            && (!Uri.TryCreate(advertise, UriKind.Absolute, out var advertised) || advertised.Scheme is not ("http" or "https") || advertised.AbsolutePath != "/"))
+        {
+            failures.Add($"Edge:DataPlaneAdvertiseUrl '{advertise}' must be an absolute http(s) URL with no path, e.g. http://10.0.0.5:5072.");
+        }
+
+        if (options.DataPlaneIdleTimeout <= TimeSpan.Zero)
+        {
+            failures.Add("Edge:DataPlaneIdleTimeout must be positive.");
         }
 
         if (options.AdmissionRatePerSecond < 1 || options.AdmissionBurst < 1)

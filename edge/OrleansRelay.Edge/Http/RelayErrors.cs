@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using OrleansRelay.Contracts.Model;
+using OrleansRelay.Edge.Relaying;
 
 namespace OrleansRelay.Edge.Http;
 
@@ -14,6 +14,8 @@ internal static class RelayErrors
         RelayError.UnknownDevice => StatusCodes.Status404NotFound,
         RelayError.DeviceOffline => StatusCodes.Status503ServiceUnavailable,
         RelayError.DeviceTimeout => StatusCodes.Status504GatewayTimeout,
+        RelayError.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,
+        RelayError.UpgradeNotSupported => StatusCodes.Status501NotImplemented,
         _ => StatusCodes.Status502BadGateway,
     };
 }

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Orleans.Runtime;
 using OrleansRelay.Contracts.Grains;
 using OrleansRelay.Contracts.Model;
-using OrleansRelay.Silo.Caching;
 using OrleansRelay.Silo.Edges;
 using OrleansRelay.Silo.Events;
 using OrleansRelay.Silo.Hosting;
@@ -13,23 +12,31 @@ using OrleansRelay.Wire.Handshake;
 namespace OrleansRelay.Silo.Grains;
 
 /// <summary>
-/// The device's actor. Registration is persisted; the session is volatile on purpose: edges re-announce the sockets
-/// they hold (<see cref="Reattach"/>), so a lost activation rebuilds itself without a storage write per connect.
-/// Relays are <c>[AlwaysInterleave]</c> and may wait on the device for minutes; Orleans still runs the other, short,
-/// non-interleaving calls (connect, status, invalidation) meanwhile (verified by
-/// <c>Connect_WhileARelayWaitsOnTheDevice_IsNotHeldUp</c>), so the grain need not be reentrant.
+/// The device's actor: the control plane of its relay. Registration is persisted; the session is volatile on purpose:
+/// edges re-announce the sockets they hold (<see cref="Reattach"/>), so a lost activation rebuilds itself without a
+/// storage write per connect. The grain answers where the device's requests go (<see cref="GetRoute"/>) and tells
+/// the edges that asked whenever that changes; the request bytes never pass through it.
 /// </summary>
 internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 {
     private readonly IPersistentState<DeviceRegistration> _registration;
     private readonly TimeProvider _time;
     private readonly ILogger<DeviceGrain> _logger;
-    private readonly CachingRelay _relay;
     private readonly EdgeLivenessMonitor _edges;
     private readonly DeviceEventLog _events;
     private readonly Dictionary<string, (EdgeRef Edge, DateTimeOffset Since)> _eventSubscribers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (EdgeRef Edge, DateTimeOffset Since)> _routeWatchers = new(StringComparer.Ordinal);
     private CancellationTokenSource? _edgeWatch;
     private static readonly TimeSpan LocateTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// How long a new session waits for the edge of the session it replaces to stop taking requests. Bounded: an edge
+    /// that cannot answer in this time is dead or cut off, and its lease runs out within three lease intervals anyway.
+    /// </summary>
+    private static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>Bound on cache operations forwarded to the owning edge.</summary>
+    private static readonly TimeSpan EdgeCallTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// While a device is connected its grain is kept from idle collection for this long, renewed by every connect and
@@ -44,8 +51,6 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
     public DeviceGrain(
         [PersistentState("registration", RelaySiloDefaults.DeviceStorageName)] IPersistentState<DeviceRegistration> registration,
         TimeProvider time,
-        IOptions<CacheOptions> cacheOptions,
-        CacheMetrics cacheMetrics,
         EdgeLivenessMonitor edges,
         IDeviceEventStore eventStore,
         IOptions<EventOptions> eventOptions,
@@ -57,7 +62,6 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         _events.TrimFailed += ex => Log.EventTrimFailed(logger, this.GetPrimaryKeyString(), ex.GetType().Name);
         _time = time;
         _logger = logger;
-        _relay = new CachingRelay(cacheOptions.Value, time, cacheMetrics);
     }
 
     private string DeviceId => this.GetPrimaryKeyString();
@@ -90,7 +94,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         await PersistAsync(() => _registration.WriteStateAsync());
         if (rotated)
         {
-            CloseSession(SessionCloseReason.CredentialsRevoked);
+            await CloseSessionAsync(SessionCloseReason.CredentialsRevoked);
         }
 
         Log.Provisioned(_logger, DeviceId, rotated);
@@ -104,7 +108,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             return false;
         }
 
-        CloseSession(SessionCloseReason.CredentialsRevoked);
+        await CloseSessionAsync(SessionCloseReason.CredentialsRevoked);
         await PersistAsync(() => _registration.ClearStateAsync());
         Log.Deregistered(_logger, DeviceId);
         DeactivateOnIdle();
@@ -159,8 +163,12 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         if (previous is not null)
         {
             Log.SessionReplaced(_logger, DeviceId, previous.Epoch, previous.Edge.EdgeId, epoch, request.Edge.EdgeId);
-            TellEdgeToClose(previous, SessionCloseReason.Replaced);
+            // Before the new session is accepted, the old one stops taking requests: an edge still holding a cached
+            // route to it then finds it gone and asks again, so no request is answered by the old session afterwards.
+            await TellEdgeToCloseAsync(previous, SessionCloseReason.Replaced);
         }
+
+        PublishRoute();
 
         DelayDeactivation(KeepAliveWhileConnected);
         Log.Connected(_logger, DeviceId, epoch, request.Edge.EdgeId);
@@ -238,18 +246,20 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         {
             if (current is not null)
             {
-                TellEdgeToClose(current, SessionCloseReason.Replaced);
+                _ = TellEdgeToCloseAsync(current, SessionCloseReason.Replaced);
             }
 
             _session = new DeviceSession(session.Epoch, session.Edge, session.ConnectedAt, current?.InfoJson);
             _lastEpoch = Math.Max(_lastEpoch, session.Epoch);
             WatchEdge(_session);
             Log.Reattached(_logger, DeviceId, session.Epoch, session.Edge.EdgeId);
+            PublishRoute();
         }
-        else
+        else if (current.Edge != session.Edge)
         {
             // Same epoch: refresh the edge reference (an edge may re-create its observer after reconnecting).
             _session = current with { Edge = session.Edge };
+            PublishRoute();
         }
 
         DelayDeactivation(KeepAliveWhileConnected);
@@ -263,6 +273,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             _session = null;
             _edgeWatch?.Cancel();
             Log.Disconnected(_logger, DeviceId, epoch, reason);
+            PublishRoute();
             await PublishPresenceAsync(online: false, PresenceReasons.FromDisconnect(reason));
         }
         else
@@ -308,44 +319,62 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         return ValueTask.CompletedTask;
     }
 
-    public async ValueTask<RelayResponse> Relay(RelayRequest request)
+    public async ValueTask<DeviceRoute> GetRoute(EdgeRef asker)
     {
         if (!IsRegistered)
         {
             DeactivateOnIdle();
-            return RelayResponse.Failure(RelayError.UnknownDevice, "Unknown device.");
+            return DeviceRoute.Unknown;
         }
 
-        return await _relay.RelayAsync(request, ForwardAsync);
+        _routeWatchers[asker.EdgeId] = (asker, _time.GetUtcNow());
+        if (_session is null && !_locating.IsCompleted)
+        {
+            // Bounded: a request never waits on the search for longer than the search's own timeout.
+            await Task.WhenAny(_locating, Task.Delay(LocateTimeout, _time));
+        }
+
+        return CurrentRoute();
     }
 
-    public ValueTask<int> InvalidateCache(string[] paths)
+    public async ValueTask<int> InvalidateCache(string[] paths)
     {
-        var removed = _relay.Invalidate(paths);
+        var removed = await OnSessionEdgeAsync(s => s.Edge.Observer.InvalidateCache(DeviceId, s.Epoch, paths), 0);
         Log.CacheInvalidated(_logger, DeviceId, paths.Length, removed);
-        return ValueTask.FromResult(removed);
+        return removed;
     }
 
-    public ValueTask<DeviceCacheView> GetCache()
-    {
-        var now = _time.GetUtcNow();
-        var entries = _relay.Cache.Snapshot()
-            .Select(e => new CacheEntryView(
-                e.Uri,
-                string.Join("; ", e.Selecting.Where(h => h.Value.Length > 0).Select(h => $"{h.Key}={h.Value}")),
-                e.Size,
-                e.Age(now),
-                e.FreshUntil - now,
-                e.ETag))
-            .ToArray();
-        return ValueTask.FromResult(new DeviceCacheView(_relay.Cache.Bytes, _relay.Cache.Evictions, entries));
-    }
+    public async ValueTask<DeviceCacheView> GetCache() =>
+        await OnSessionEdgeAsync(s => s.Edge.Observer.GetCache(DeviceId, s.Epoch), null) ?? new DeviceCacheView(0, 0, []);
 
-    public ValueTask<int> PurgeCache()
+    public async ValueTask<int> PurgeCache()
     {
-        var removed = _relay.Cache.Clear();
+        var removed = await OnSessionEdgeAsync(s => s.Edge.Observer.PurgeCache(DeviceId, s.Epoch), 0);
         Log.CachePurged(_logger, DeviceId, removed);
-        return ValueTask.FromResult(removed);
+        return removed;
+    }
+
+    /// <summary>
+    /// Runs a cache operation on the edge holding the session: the cache lives beside the device's socket. Without a
+    /// session (or when that edge does not answer in time) there is no cache to act on.
+    /// </summary>
+    private async Task<T> OnSessionEdgeAsync<T>(Func<DeviceSession, Task<T>> call, T none)
+    {
+        var session = _session;
+        if (session is null || _edges.IsLost(session.Edge.EdgeId, session.ConnectedAt))
+        {
+            return none;
+        }
+
+        try
+        {
+            return await call(session).WaitAsync(EdgeCallTimeout, _time);
+        }
+        catch (Exception ex) when (IsEdgeUnreachable(ex))
+        {
+            Log.EdgeUnreachable(_logger, DeviceId, session.Edge.EdgeId, ex.GetType().Name);
+            return none;
+        }
     }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -363,64 +392,51 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         _edgeWatch?.Cancel();
-        // The cache is volatile by design; give its bytes back to the silo-wide gauge.
-        _relay.Cache.Clear();
         return Task.CompletedTask;
     }
 
-    private async Task<RelayResponse> ForwardAsync(RelayRequest request)
+    /// <summary>
+    /// The route edges get: the live session's edge, unless that edge lost its lease (the session is kept then, so a
+    /// falsely declared edge that renews serves its devices again at once; the device reconnecting elsewhere replaces it).
+    /// </summary>
+    private DeviceRoute CurrentRoute()
     {
-        if (_session is null && !_locating.IsCompleted)
-        {
-            // Bounded: a relay never waits on the search for longer than the search's own timeout.
-            await Task.WhenAny(_locating, Task.Delay(LocateTimeout, _time));
-        }
-
         var session = _session;
-        if (session is null)
+        if (session is null || _edges.IsLost(session.Edge.EdgeId, session.ConnectedAt))
         {
-            return RelayResponse.Failure(RelayError.DeviceOffline, "The device is offline.");
+            return DeviceRoute.Offline;
         }
 
-        if (_edges.IsLost(session.Edge.EdgeId, session.ConnectedAt))
-        {
-            return EdgeLost(session);
-        }
-
-        try
-        {
-            var forward = session.Edge.Observer.Forward(DeviceId, session.Epoch, request);
-            var lost = _edges.WhenLost(session.Edge.EdgeId);
-            if (await Task.WhenAny(forward, lost) == lost)
-            {
-                // The edge died with this request on it: answer now rather than after Orleans' response timeout.
-                _ = forward.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-                return EdgeLost(session);
-            }
-
-            var response = await forward;
-            if (response.Error == RelayError.DeviceOffline)
-            {
-                // The edge no longer holds this session (the socket closed and its disconnect is still on the way).
-                ClearIfCurrent(session.Epoch, "edge reports the session gone");
-            }
-
-            return response;
-        }
-        catch (Exception ex) when (IsEdgeUnreachable(ex))
-        {
-            Log.EdgeUnreachable(_logger, DeviceId, session.Edge.EdgeId, ex.GetType().Name);
-            ClearIfCurrent(session.Epoch, "edge unreachable");
-            return RelayResponse.Failure(RelayError.DeviceOffline, "The edge holding the device's connection is unreachable.");
-        }
+        return new DeviceRoute(true, session.Edge.EdgeId, session.Epoch, session.Edge.DataPlaneUrl);
     }
 
-    /// <summary>
-    /// The session's edge lost its lease. The session is kept (a falsely declared edge that renews again serves its
-    /// devices at once); the device reconnecting elsewhere replaces it.
-    /// </summary>
-    private static RelayResponse EdgeLost(DeviceSession session) =>
-        RelayResponse.Failure(RelayError.DeviceOffline, $"The edge holding the device's connection ({session.Edge.EdgeId}) was lost; the device will reconnect.");
+    /// <summary>Tells every edge that asked for the route what it is now (one-way; a lost edge is forgotten).</summary>
+    private void PublishRoute()
+    {
+        if (_routeWatchers.Count == 0)
+        {
+            return;
+        }
+
+        var route = CurrentRoute();
+        foreach (var (edgeId, (edge, since)) in _routeWatchers.ToArray())
+        {
+            if (_edges.IsLost(edgeId, since))
+            {
+                _routeWatchers.Remove(edgeId);
+                continue;
+            }
+
+            try
+            {
+                _ = edge.Observer.RouteChanged(DeviceId, route);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.DeliveryFailed(_logger, DeviceId, edgeId, ex.GetType().Name);
+            }
+        }
+    }
 
     /// <summary>The failures by which Orleans reports that an edge (or the silo on the way to it) cannot be reached.</summary>
     private static bool IsEdgeUnreachable(Exception ex) =>
@@ -449,6 +465,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
                 _lastEpoch = Math.Max(_lastEpoch, held.Epoch);
                 DelayDeactivation(KeepAliveWhileConnected);
                 Log.Located(_logger, DeviceId, held.Epoch, found.Edge.EdgeId);
+                PublishRoute();
             }
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
@@ -520,6 +537,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
         if (_session?.Epoch == session.Epoch)
         {
+            PublishRoute();
             await PublishPresenceAsync(online: false, PresenceReasons.EdgeLost);
         }
     }
@@ -548,31 +566,23 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         return _lastEpoch;
     }
 
-    private void ClearIfCurrent(long epoch, string reason)
-    {
-        if (_session?.Epoch == epoch)
-        {
-            _session = null;
-            Log.Disconnected(_logger, DeviceId, epoch, reason);
-        }
-    }
-
-    private void CloseSession(SessionCloseReason reason)
+    private async Task CloseSessionAsync(SessionCloseReason reason)
     {
         var session = _session;
         if (session is not null)
         {
             _session = null;
-            TellEdgeToClose(session, reason);
+            PublishRoute();
+            await TellEdgeToCloseAsync(session, reason);
         }
     }
 
-    private void TellEdgeToClose(DeviceSession session, SessionCloseReason reason)
+    /// <summary>Tells the session's edge to close it (the edge tells the device why) and waits, bounded, until it takes no new requests.</summary>
+    private async Task TellEdgeToCloseAsync(DeviceSession session, SessionCloseReason reason)
     {
         try
         {
-            // One-way call: the edge tells the device why, then closes its socket.
-            _ = session.Edge.Observer.CloseSession(DeviceId, session.Epoch, reason);
+            await session.Edge.Observer.CloseSession(DeviceId, session.Epoch, reason).WaitAsync(CloseTimeout, _time);
         }
         catch (Exception ex)
         {

@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
-using OrleansRelay.Silo.Caching;
 using OrleansRelay.Silo.Events;
 using OrleansRelay.Silo.Storage;
 
@@ -97,9 +96,7 @@ public static class RelaySiloBuilderExtensions
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddMetrics();
-        silo.Services.TryAddSingleton<CacheMetrics>();
         silo.Services.TryAddSingleton<Edges.EdgeLivenessMonitor>();
-        silo.Services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.SectionName);
         silo.Services.AddOptions<EventOptions>().BindConfiguration(EventOptions.SectionName);
         silo.Services.TryAddSingleton<IDeviceEventStore, MemoryDeviceEventStore>();
         silo.Services.AddOptions<Accounts.AccountOptions>().BindConfiguration(Accounts.AccountOptions.SectionName);

@@ -8,7 +8,6 @@ namespace OrleansRelay.Tests.Silo;
 [Collection(ClusterCollection.Name)]
 public sealed class DeviceGrainTests(ClusterFixture fixture)
 {
-    private static readonly RelayRequest Get = new("GET", "/x", [], [], TimeSpan.FromSeconds(5));
 
     [Fact]
     public async Task Provision_Twice_IssuesTheSecretOnlyOnce()
@@ -64,15 +63,13 @@ public sealed class DeviceGrainTests(ClusterFixture fixture)
 
         var first = await ConnectAsync(grain, "dup", secret, edgeA);
         var second = await ConnectAsync(grain, "dup", secret, edgeB);
-        await observerA.WaitForCloseAsync();
 
+        // The old session's edge was told (and answered) before the new session was accepted: no wait needed here.
         Assert.True(second.Epoch > first.Epoch);
         Assert.Equal([("dup", first.Epoch, SessionCloseReason.Replaced)], observerA.Closed);
         Assert.Empty(observerB.Closed);
-        var response = await grain.Relay(Get);
-        Assert.Equal(200, response.Status);
-        Assert.Single(observerB.Forwarded);
-        Assert.Empty(observerA.Forwarded);
+        var route = await grain.GetRoute(edgeA);
+        Assert.Equal(("edge-b", second.Epoch, "http://edge-b:5072"), (route.EdgeId, route.Epoch, route.DataPlaneUrl));
     }
 
     [Fact]
@@ -112,26 +109,56 @@ public sealed class DeviceGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Relay_Offline_AnswersDeviceOffline_Unknown_AnswersUnknownDevice()
+    public async Task GetRoute_Offline_IsOffline_Unknown_IsUnregistered()
     {
         var grain = Grain("offline");
         await grain.Provision(null, false);
+        var (edge, _) = Edge("e1");
 
-        Assert.Equal(RelayError.DeviceOffline, (await grain.Relay(Get)).Error);
-        Assert.Equal(RelayError.UnknownDevice, (await Grain("nobody-here").Relay(Get)).Error);
+        var offline = await grain.GetRoute(edge);
+        var unknown = await Grain("nobody-here").GetRoute(edge);
+
+        Assert.Equal((true, false), (offline.Registered, offline.Online));
+        Assert.False(unknown.Registered);
     }
 
     [Fact]
-    public async Task Relay_EdgeSaysSessionGone_ClearsTheSession()
+    public async Task GetRoute_TheAskingEdgeIsToldOfEveryChange()
     {
-        var grain = Grain("gone");
+        var grain = Grain("watched");
         var secret = (await grain.Provision(null, false)).Secret!;
-        var (edge, observer) = Edge("e1");
-        await ConnectAsync(grain, "gone", secret, edge);
-        observer.Response = () => RelayResponse.Failure(RelayError.DeviceOffline, "not here");
+        var (watcher, watcherObserver) = Edge("edge-c");
+        var (edgeA, _) = Edge("edge-a");
+        var (edgeB, _) = Edge("edge-b");
+        Assert.False((await grain.GetRoute(watcher)).Online);
 
-        Assert.Equal(RelayError.DeviceOffline, (await grain.Relay(Get)).Error);
-        Assert.False((await grain.GetStatus()).Online);
+        var first = await ConnectAsync(grain, "watched", secret, edgeA);
+        var second = await ConnectAsync(grain, "watched", secret, edgeB);
+        await grain.Disconnect(second.Epoch, "socket closed");
+        await WaitUntilAsync(() => watcherObserver.Routes.Count >= 3, "three route changes");
+
+        Assert.Equal(
+            [("edge-a", first.Epoch), ("edge-b", second.Epoch), (null, 0L)],
+            watcherObserver.Routes.Select(r => (r.Route.EdgeId, r.Route.Epoch)));
+        Assert.All(watcherObserver.Routes, r => Assert.Equal("watched", r.DeviceId));
+    }
+
+    [Fact]
+    public async Task Connect_WhenTheOldEdgeNeverAnswersTheClose_StillAcceptsTheNewSession()
+    {
+        var grain = Grain("hung-edge");
+        var secret = (await grain.Provision(null, false)).Secret!;
+        var (edgeA, observerA) = Edge("edge-a");
+        var (edgeB, _) = Edge("edge-b");
+        await ConnectAsync(grain, "hung-edge", secret, edgeA);
+        observerA.CloseGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var second = await ConnectAsync(grain, "hung-edge", secret, edgeB).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        var route = await grain.GetRoute(edgeB);
+        observerA.CloseGate.SetResult();
+
+        Assert.Equal(("edge-b", second.Epoch), (route.EdgeId, route.Epoch));
+        Assert.Single(observerA.Closed);
     }
 
     [Fact]
@@ -158,7 +185,7 @@ public sealed class DeviceGrainTests(ClusterFixture fixture)
     {
         var observer = new RecordingEdgeObserver();
         Observers.Add(observer);
-        return (new EdgeRef(id, fixture.Client.CreateObjectReference<IEdgeObserver>(observer)), observer);
+        return (new EdgeRef(id, fixture.Client.CreateObjectReference<IEdgeObserver>(observer), $"http://{id}:5072"), observer);
     }
 
     // Orleans holds observers weakly; keep them alive for the test's duration.
@@ -173,66 +200,25 @@ public sealed class DeviceGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task Relay_HundredConcurrentGets_ReachTheEdgeOnce()
-    {
-        var grain = Grain("coalesce");
-        var secret = (await grain.Provision(null, false)).Secret!;
-        var (edge, observer) = Edge("e1");
-        await ConnectAsync(grain, "coalesce", secret, edge);
-        observer.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        var relays = Enumerable.Range(0, 100).Select(_ => grain.Relay(Get).AsTask()).ToArray();
-        await WaitUntilAsync(() => !observer.Forwarded.IsEmpty, "the first relay to reach the edge");
-        var pending = await grain.GetStatus();
-        observer.Gate.SetResult();
-        var responses = await Task.WhenAll(relays);
-
-        Assert.True(pending.Online);
-        Assert.Single(observer.Forwarded);
-        Assert.All(responses, r => Assert.Equal("ok", System.Text.Encoding.UTF8.GetString(r.Body)));
-    }
-
-    [Fact]
-    public async Task Connect_WhileARelayWaitsOnTheDevice_IsNotHeldUp()
-    {
-        var grain = Grain("busy");
-        var secret = (await grain.Provision(null, false)).Secret!;
-        var (edgeA, observerA) = Edge("edge-a");
-        var (edgeB, _) = Edge("edge-b");
-        await ConnectAsync(grain, "busy", secret, edgeA);
-        observerA.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var hanging = grain.Relay(Get with { Method = "POST" }).AsTask();
-        await WaitUntilAsync(() => !observerA.Forwarded.IsEmpty, "the relay to reach the edge");
-
-        var second = await ConnectAsync(grain, "busy", secret, edgeB).WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
-        var status = await grain.GetStatus().AsTask().WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
-
-        Assert.Equal(second.Epoch, status.Epoch);
-        Assert.False(hanging.IsCompleted);
-        observerA.Gate.SetResult();
-        await hanging;
-    }
-
-    [Fact]
-    public async Task Cache_IsVisibleAndPurgeable_AndDeviceInvalidationDropsEntries()
+    public async Task CacheOperations_GoToTheEdgeHoldingTheSession_WithItsEpoch()
     {
         var grain = Grain("cache-ops");
         var secret = (await grain.Provision(null, false)).Secret!;
         var (edge, observer) = Edge("e1");
-        await ConnectAsync(grain, "cache-ops", secret, edge);
-        await grain.Relay(Get);
-        await grain.Relay(Get with { PathAndQuery = "/y" });
+        var offlineView = await grain.GetCache();
+        var session = await ConnectAsync(grain, "cache-ops", secret, edge);
 
         var view = await grain.GetCache();
-        var invalidated = await grain.InvalidateCache(["/x"]);
+        var invalidated = await grain.InvalidateCache(["/x", "/y"]);
         var purged = await grain.PurgeCache();
 
-        Assert.Equal(["/x", "/y"], view.Entries.Select(e => e.Uri).Order());
-        Assert.True(view.Bytes > 0);
-        Assert.Equal(1, invalidated);
-        Assert.Equal(1, purged);
-        Assert.Empty((await grain.GetCache()).Entries);
-        Assert.Equal(2, observer.Forwarded.Count);
+        Assert.Empty(offlineView.Entries);
+        Assert.Equal(["/x"], view.Entries.Select(e => e.Uri));
+        Assert.Equal(2, invalidated);
+        Assert.Equal(3, purged);
+        Assert.Equal(
+            [("cache-ops", session.Epoch, "view"), ("cache-ops", session.Epoch, "invalidate /x,/y"), ("cache-ops", session.Epoch, "purge")],
+            observer.CacheCalls);
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, string what)

@@ -4,36 +4,52 @@ using OrleansRelay.Contracts.Model;
 
 namespace OrleansRelay.Tests.Silo;
 
-/// <summary>A real Orleans observer standing in for an edge: records close requests and answers relays with a canned response.</summary>
+/// <summary>A real Orleans observer standing in for an edge: records close requests, route changes and cache calls.</summary>
 internal sealed class RecordingEdgeObserver : IEdgeObserver
 {
     private readonly SemaphoreSlim _closed = new(0);
 
     public ConcurrentQueue<(string DeviceId, long Epoch, SessionCloseReason Reason)> Closed { get; } = new();
 
-    public ConcurrentQueue<(string DeviceId, long Epoch, RelayRequest Request)> Forwarded { get; } = new();
+    public ConcurrentQueue<(string DeviceId, DeviceRoute Route)> Routes { get; } = new();
 
-    public Func<RelayResponse> Response { get; set; } = () => new RelayResponse(200, "OK", [], "ok"u8.ToArray(), RelayError.None, null);
+    public ConcurrentQueue<(string DeviceId, long Epoch, string Operation)> CacheCalls { get; } = new();
 
-    /// <summary>When set, forwarded requests wait for it (to hold relays in flight).</summary>
-    public TaskCompletionSource? Gate { get; set; }
+    /// <summary>When set, close requests wait for it (an edge that does not answer).</summary>
+    public TaskCompletionSource? CloseGate { get; set; }
 
-    public async Task<RelayResponse> Forward(string deviceId, long epoch, RelayRequest request)
+    public Task RouteChanged(string deviceId, DeviceRoute route)
     {
-        Forwarded.Enqueue((deviceId, epoch, request));
-        if (Gate is { } gate)
-        {
-            await gate.Task;
-        }
-
-        return Response();
+        Routes.Enqueue((deviceId, route));
+        return Task.CompletedTask;
     }
 
-    public Task CloseSession(string deviceId, long epoch, SessionCloseReason reason)
+    public Task<DeviceCacheView?> GetCache(string deviceId, long epoch)
+    {
+        CacheCalls.Enqueue((deviceId, epoch, "view"));
+        return Task.FromResult<DeviceCacheView?>(new DeviceCacheView(42, 0, [new CacheEntryView("/x", string.Empty, 42, TimeSpan.Zero, TimeSpan.FromSeconds(5), "\"e\"")]));
+    }
+
+    public Task<int> PurgeCache(string deviceId, long epoch)
+    {
+        CacheCalls.Enqueue((deviceId, epoch, "purge"));
+        return Task.FromResult(3);
+    }
+
+    public Task<int> InvalidateCache(string deviceId, long epoch, string[] paths)
+    {
+        CacheCalls.Enqueue((deviceId, epoch, "invalidate " + string.Join(",", paths)));
+        return Task.FromResult(paths.Length);
+    }
+
+    public async Task CloseSession(string deviceId, long epoch, SessionCloseReason reason)
     {
         Closed.Enqueue((deviceId, epoch, reason));
         _closed.Release();
-        return Task.CompletedTask;
+        if (CloseGate is { } gate)
+        {
+            await gate.Task;
+        }
     }
 
     /// <summary>What this edge answers when a re-activated grain asks whether it holds the device.</summary>

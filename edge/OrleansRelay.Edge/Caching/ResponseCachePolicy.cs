@@ -1,6 +1,6 @@
-using OrleansRelay.Contracts.Model;
+using OrleansRelay.Edge.Relaying;
 
-namespace OrleansRelay.Silo.Caching;
+namespace OrleansRelay.Edge.Caching;
 
 /// <summary>Whether a device response may be stored by a shared cache, and for how long it is fresh (RFC 9111 §3, §4.2).</summary>
 internal readonly record struct ResponseCachePolicy(bool Storable, TimeSpan FreshFor, TimeSpan InitialAge, string Reason)

@@ -1,4 +1,4 @@
-namespace OrleansRelay.Silo.Caching;
+namespace OrleansRelay.Edge.Caching;
 
 /// <summary>Entity-tag comparisons of conditional requests (RFC 9110 §8.8.3, §13.1).</summary>
 internal static class EntityTags

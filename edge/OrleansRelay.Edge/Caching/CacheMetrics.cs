@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace OrleansRelay.Silo.Caching;
+namespace OrleansRelay.Edge.Caching;
 
 /// <summary>The response cache's instruments (meter <see cref="MeterName"/>), summed over all devices of a silo.</summary>
 public sealed class CacheMetrics

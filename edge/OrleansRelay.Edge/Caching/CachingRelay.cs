@@ -1,14 +1,14 @@
 using System.Globalization;
 using System.Text;
-using OrleansRelay.Contracts.Model;
+using OrleansRelay.Edge.Relaying;
 
-namespace OrleansRelay.Silo.Caching;
+namespace OrleansRelay.Edge.Caching;
 
 /// <summary>
 /// The cache in front of one device's relay: serves fresh GETs from <see cref="DeviceResponseCache"/>, revalidates
 /// stale ones with the device, coalesces concurrent misses into one device request, answers conditional requests
-/// (304, 412) from cached representations, and invalidates on writes. Runs inside the device's grain, one turn at a
-/// time, so it needs no locks.
+/// (304, 412) from cached representations, and invalidates on writes. Runs one step at a time on its session's
+/// exclusive scheduler (<see cref="Connections.SessionRelay"/>), as it once did inside the device's grain, so it needs no locks.
 /// </summary>
 internal sealed class CachingRelay
 {
@@ -33,12 +33,12 @@ internal sealed class CachingRelay
     public DeviceResponseCache Cache => _cache;
 
     /// <summary>Relays <paramref name="request"/> through the cache; <paramref name="forward"/> reaches the device.</summary>
-    public async Task<RelayResponse> RelayAsync(RelayRequest request, Func<RelayRequest, Task<RelayResponse>> forward)
+    public async Task<RelayResponse> RelayAsync(RelayRequest request, DeviceForward forward)
     {
         var method = request.Method.ToUpperInvariant();
         if (!_options.Enabled || method is not ("GET" or "POST" or "PUT" or "PATCH" or "DELETE"))
         {
-            return Tagged(await forward(request), CacheStatus.Bypass);
+            return Tagged(await forward(request, false), CacheStatus.Bypass);
         }
 
         return method == "GET" ? await GetAsync(request, forward) : await WriteAsync(request, forward);
@@ -57,7 +57,7 @@ internal sealed class CachingRelay
         return removed;
     }
 
-    private async Task<RelayResponse> GetAsync(RelayRequest request, Func<RelayRequest, Task<RelayResponse>> forward)
+    private async Task<RelayResponse> GetAsync(RelayRequest request, DeviceForward forward)
     {
         var (path, uri) = CacheUri.Normalize(request.PathAndQuery);
         var requestCacheControl = CacheControl.Parse(HeaderList.Get(request.Headers, "Cache-Control"));
@@ -65,7 +65,7 @@ internal sealed class CachingRelay
         {
             // The client forbids storing any part of this exchange: relay it untouched.
             _metrics?.Outcome(CacheStatus.Bypass);
-            return Tagged(await forward(request), CacheStatus.Bypass);
+            return Tagged(await forward(request, false), CacheStatus.Bypass);
         }
 
         var bypass = requestCacheControl.Has("no-cache")
@@ -104,7 +104,7 @@ internal sealed class CachingRelay
 
     /// <summary>Asks the device whether a stale entry is still current: a 304 renews it, a 200 replaces it.</summary>
     private async Task<RelayResponse> RevalidateAsync(
-        RelayRequest request, string uri, string path, CacheEntry entry, Func<RelayRequest, Task<RelayResponse>> forward)
+        RelayRequest request, string uri, string path, CacheEntry entry, DeviceForward forward)
     {
         var conditional = new List<KeyValuePair<string, string>>(HeaderList.Without(request.Headers, ClientConditionals));
         if (entry.DeviceETag)
@@ -118,7 +118,7 @@ internal sealed class CachingRelay
         }
 
         var version = _invalidations;
-        var response = await forward(request with { Headers = [.. conditional] });
+        var response = await forward(request with { Headers = [.. conditional] }, true);
         var unchanged = version == _invalidations;
         if (response.Error == RelayError.None && response.Status == 304 && unchanged && entry.Node is not null)
         {
@@ -131,15 +131,16 @@ internal sealed class CachingRelay
     }
 
     private async Task<(RelayResponse Response, CacheEntry? Entry)> FetchCoalescedAsync(
-        RelayRequest request, string uri, string path, Func<RelayRequest, Task<RelayResponse>> forward)
+        RelayRequest request, string uri, string path, DeviceForward forward)
     {
         var key = CoalescingKey(uri, request.Headers);
         if (_inFlight.TryGetValue(key, out var shared))
         {
             _metrics?.Coalesced();
             var result = await shared;
-            // The response may vary on a header the coalescing key ignores; then this caller needs its own.
-            if (SelectingHeaders.Vary(result.Response.Headers).All(CoalescingHeaders.Contains))
+            // A streamed body has one reader, and the response may vary on a header the coalescing key ignores: then
+            // this caller needs its own.
+            if (result.Response.BodyStream is null && SelectingHeaders.Vary(result.Response.Headers).All(CoalescingHeaders.Contains))
             {
                 return result;
             }
@@ -160,11 +161,11 @@ internal sealed class CachingRelay
     }
 
     private async Task<(RelayResponse Response, CacheEntry? Entry)> FetchAndStoreAsync(
-        RelayRequest request, string uri, string path, Func<RelayRequest, Task<RelayResponse>> forward)
+        RelayRequest request, string uri, string path, DeviceForward forward)
     {
         // The cache answers the client's conditionals itself, so ask the device for the full representation.
         var version = _invalidations;
-        var response = await forward(request with { Headers = HeaderList.Without(request.Headers, ClientConditionals) });
+        var response = await forward(request with { Headers = HeaderList.Without(request.Headers, ClientConditionals) }, true);
         if (response.Error != RelayError.None || version != _invalidations)
         {
             return (response, null);
@@ -173,7 +174,7 @@ internal sealed class CachingRelay
         return (response, _cache.TryStore(uri, path, request.Headers, response));
     }
 
-    private async Task<RelayResponse> WriteAsync(RelayRequest request, Func<RelayRequest, Task<RelayResponse>> forward)
+    private async Task<RelayResponse> WriteAsync(RelayRequest request, DeviceForward forward)
     {
         var (path, uri) = CacheUri.Normalize(request.PathAndQuery);
         var now = _time.GetUtcNow();
@@ -185,7 +186,7 @@ internal sealed class CachingRelay
 
         _invalidations++;
         InvalidateWithParent(path);
-        var response = await forward(request);
+        var response = await forward(request, false);
         _invalidations++;
         InvalidateWithParent(path);
         _metrics?.Outcome(CacheStatus.Bypass);
@@ -263,7 +264,7 @@ internal sealed class CachingRelay
         return response with { Headers = HeaderList.With(response.Headers, new KeyValuePair<string, string>("Age", age), new KeyValuePair<string, string>(CacheStatus.HeaderName, status)) };
     }
 
-    private static RelayResponse Tagged(RelayResponse response, string status) =>
+    internal static RelayResponse Tagged(RelayResponse response, string status) =>
         response.Error == RelayError.None
             ? response with { Headers = HeaderList.With(response.Headers, new KeyValuePair<string, string>(CacheStatus.HeaderName, status)) }
             : response;

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Time.Testing;
-using OrleansRelay.Contracts.Model;
-using OrleansRelay.Silo.Caching;
-using static OrleansRelay.Tests.Silo.Caching.FakeDevice;
+using OrleansRelay.Edge.Relaying;
+using OrleansRelay.Edge.Caching;
+using static OrleansRelay.Tests.Edge.Caching.FakeDevice;
 
-namespace OrleansRelay.Tests.Silo.Caching;
+namespace OrleansRelay.Tests.Edge.Caching;
 
 public sealed class CachingRelayTests
 {

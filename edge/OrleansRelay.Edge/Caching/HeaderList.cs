@@ -1,4 +1,4 @@
-namespace OrleansRelay.Silo.Caching;
+namespace OrleansRelay.Edge.Caching;
 
 /// <summary>Case-insensitive lookups in relayed header arrays (names may repeat; values of a repeated name are joined with ", ").</summary>
 internal static class HeaderList

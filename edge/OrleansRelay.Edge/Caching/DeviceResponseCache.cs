@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using OrleansRelay.Contracts.Model;
+using OrleansRelay.Edge.Relaying;
 
-namespace OrleansRelay.Silo.Caching;
+namespace OrleansRelay.Edge.Caching;
 
 /// <summary>
 /// One device's cached GET responses: variants per normalized URI, a byte budget with least-recently-used eviction,
@@ -53,7 +53,7 @@ internal sealed class DeviceResponseCache
     {
         var now = _time.GetUtcNow();
         var policy = ResponseCachePolicy.Evaluate(response, _options, now);
-        if (!policy.Storable)
+        if (!policy.Storable || response.BodyStream is not null)
         {
             return null;
         }

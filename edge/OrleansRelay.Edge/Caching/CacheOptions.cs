@@ -1,6 +1,6 @@
-namespace OrleansRelay.Silo.Caching;
+namespace OrleansRelay.Edge.Caching;
 
-/// <summary>The per-device response cache's settings, bound from the <c>Cache</c> configuration section of the silo.</summary>
+/// <summary>The per-device response cache's settings, bound from the <c>Cache</c> configuration section of the edge (the cache lives beside the device sockets).</summary>
 public sealed record CacheOptions
 {
     /// <summary>Configuration section name.</summary>

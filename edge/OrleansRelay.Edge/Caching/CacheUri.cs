@@ -1,4 +1,4 @@
-namespace OrleansRelay.Silo.Caching;
+namespace OrleansRelay.Edge.Caching;
 
 /// <summary>
 /// Normalizes a request target for cache keys: the path as sent, and the query parameters sorted (by name, then

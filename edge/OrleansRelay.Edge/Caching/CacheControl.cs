@@ -1,4 +1,4 @@
-namespace OrleansRelay.Silo.Caching;
+namespace OrleansRelay.Edge.Caching;
 
 /// <summary>The directives of one <c>Cache-Control</c> header value (RFC 9111 §5.2), names lower-cased.</summary>
 internal sealed class CacheControl

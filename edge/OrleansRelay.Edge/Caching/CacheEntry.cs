@@ -1,6 +1,6 @@
-using OrleansRelay.Contracts.Model;
+using OrleansRelay.Edge.Relaying;
 
-namespace OrleansRelay.Silo.Caching;
+namespace OrleansRelay.Edge.Caching;
 
 /// <summary>One cached representation: a 200 response to a GET of <see cref="Uri"/> for one set of selecting request headers.</summary>
 internal sealed class CacheEntry

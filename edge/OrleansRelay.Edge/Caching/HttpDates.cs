@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace OrleansRelay.Silo.Caching;
+namespace OrleansRelay.Edge.Caching;
 
 /// <summary>HTTP-date parsing and formatting (IMF-fixdate, RFC 9110 §5.6.7).</summary>
 internal static class HttpDates

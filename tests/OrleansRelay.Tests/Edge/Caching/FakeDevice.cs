@@ -1,6 +1,6 @@
-using OrleansRelay.Contracts.Model;
+using OrleansRelay.Edge.Relaying;
 
-namespace OrleansRelay.Tests.Silo.Caching;
+namespace OrleansRelay.Tests.Edge.Caching;
 
 /// <summary>
 /// The device side of <c>CachingRelay</c>'s seam: records every request that reaches "the device" and answers
@@ -15,7 +15,7 @@ internal sealed class FakeDevice
     /// <summary>When set, requests wait for it before answering (to hold several in flight).</summary>
     public TaskCompletionSource? Gate { get; set; }
 
-    public async Task<RelayResponse> ForwardAsync(RelayRequest request)
+    public async Task<RelayResponse> ForwardAsync(RelayRequest request, bool bufferForCache)
     {
         Received.Add(request);
         if (Gate is { } gate)

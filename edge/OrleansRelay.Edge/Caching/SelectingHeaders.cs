@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace OrleansRelay.Silo.Caching;
+namespace OrleansRelay.Edge.Caching;
 
 /// <summary>
 /// The request headers a cached representation is selected by: always <c>Accept</c> and <c>X-Device-Authorization</c>

@@ -1,8 +1,7 @@
-namespace OrleansRelay.Contracts.Model;
+namespace OrleansRelay.Edge.Relaying;
 
 /// <summary>Why a relayed request has no device response. Each maps to one client status code.</summary>
-[GenerateSerializer, Alias("OrleansRelay.RelayError")]
-public enum RelayError
+internal enum RelayError
 {
     /// <summary>The device answered; its status is the client's status.</summary>
     None = 0,
@@ -21,4 +20,10 @@ public enum RelayError
 
     /// <summary>The device's response body exceeded the body limit (502).</summary>
     ResponseTooLarge = 5,
+
+    /// <summary>The request body exceeded the body limit (413).</summary>
+    RequestTooLarge = 6,
+
+    /// <summary>The device's daemon does not relay upgrade (WebSocket) requests (501).</summary>
+    UpgradeNotSupported = 7,
 }

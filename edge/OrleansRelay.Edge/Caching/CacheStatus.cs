@@ -1,4 +1,4 @@
-namespace OrleansRelay.Silo.Caching;
+namespace OrleansRelay.Edge.Caching;
 
 /// <summary>Values of the <c>X-Cache</c> response header.</summary>
 internal static class CacheStatus

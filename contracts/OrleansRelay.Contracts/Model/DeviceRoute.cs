@@ -1,0 +1,26 @@
+namespace OrleansRelay.Contracts.Model;
+
+/// <summary>
+/// Where a device's requests go: the edge that holds its socket, under which session epoch. The control plane's
+/// answer (<see cref="Grains.IDeviceGrain.GetRoute"/>); the bytes then travel edge to edge, never through the grain.
+/// </summary>
+/// <param name="Registered">Whether the device is provisioned at all (false: 404).</param>
+/// <param name="EdgeId">The edge holding the live session, or null when the device is offline.</param>
+/// <param name="Epoch">The live session's epoch (0 when offline). The owning edge serves a request only for this epoch.</param>
+/// <param name="DataPlaneUrl">The owning edge's data-plane address (<c>http://host:port</c>).</param>
+[GenerateSerializer, Immutable, Alias("OrleansRelay.DeviceRoute")]
+public sealed record DeviceRoute(
+    [property: Id(0)] bool Registered,
+    [property: Id(1)] string? EdgeId,
+    [property: Id(2)] long Epoch,
+    [property: Id(3)] string? DataPlaneUrl)
+{
+    /// <summary>The route of a device that is not provisioned.</summary>
+    public static DeviceRoute Unknown { get; } = new(false, null, 0, null);
+
+    /// <summary>The route of a provisioned device without a live session.</summary>
+    public static DeviceRoute Offline { get; } = new(true, null, 0, null);
+
+    /// <summary>Whether a live session exists.</summary>
+    public bool Online => EdgeId is not null;
+}
