@@ -9,11 +9,17 @@ internal sealed class TestDaemon : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _run;
     private int _accepted;
+    private long _acceptedAt;
 
     private TestDaemon(DeviceOptions options, IHttpRequestHandler? handler = null, ILoggerFactory? loggers = null)
     {
         Daemon = new DeviceDaemon(options, handler, loggers ?? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
-        Daemon.SessionAccepted += _ => Interlocked.Increment(ref _accepted);
+        Daemon.SessionAccepted += _ =>
+        {
+            // The time first, so whoever sees the count also sees when.
+            Volatile.Write(ref _acceptedAt, System.Diagnostics.Stopwatch.GetTimestamp());
+            Interlocked.Increment(ref _accepted);
+        };
         _run = Daemon.RunAsync(_stop.Token);
     }
 
@@ -23,6 +29,9 @@ internal sealed class TestDaemon : IAsyncDisposable
     public DeviceDaemon Daemon { get; }
 
     public int AcceptedSessions => Volatile.Read(ref _accepted);
+
+    /// <summary>The <see cref="System.Diagnostics.Stopwatch"/> timestamp at which the latest session was accepted (0 before the first).</summary>
+    public long LastAcceptedAt => Volatile.Read(ref _acceptedAt);
 
     public static Task<TestDaemon> StartAsync(string deviceId, string secret, Uri local, params int[] devicePorts) =>
         StartWithControlAsync(deviceId, secret, local, controlPort: 0, devicePorts);
