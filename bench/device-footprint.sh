@@ -17,7 +17,7 @@ cleanup() { [[ -n "$edge_pid" ]] && kill "$edge_pid" 2>/dev/null || true; rm -rf
 trap cleanup EXIT
 
 dotnet build edge/OrleansRelay.EdgeHost -c Release -v q >/dev/null
-Edge__AdminKey="$admin_key" Edge__BindAddress=127.0.0.1 Edge__HttpPort="$http_port" Edge__DevicePort="$device_port" \
+Edge__AdminKey="$admin_key" Edge__BindAddress=127.0.0.1 Edge__HttpPort="$http_port" Edge__DevicePort="$device_port" Edge__DataPlanePort=0 Edge__DataPlaneUpgradePort=0 \
   Logging__LogLevel__Default=Warning \
   dotnet edge/OrleansRelay.EdgeHost/bin/Release/net10.0/orleansrelay-edge.dll >"$work/edge.log" 2>&1 &
 edge_pid=$!

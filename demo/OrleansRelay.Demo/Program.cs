@@ -30,7 +30,7 @@ catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connectio
     Console.Error.WriteLine($"""
         {ex.Message}
         Another process uses one of the demo's ports. Stop it, or choose other ports, e.g.:
-          dotnet run --project demo/OrleansRelay.Demo -- --Edge:HttpPort=6080 --Edge:DevicePort=6070 --Demo:ServicePort=6090 --Cluster:SiloPort=12111 --Cluster:GatewayPort=31000
+          dotnet run --project demo/OrleansRelay.Demo -- --Edge:HttpPort=6080 --Edge:DevicePort=6070 --Edge:DataPlanePort=6072 --Edge:DataPlaneUpgradePort=6073 --Demo:ServicePort=6090 --Cluster:SiloPort=12111 --Cluster:GatewayPort=31000
         """);
     return 1;
 }

@@ -90,7 +90,7 @@ internal static class LoadTestRunner
             var key = options.AdminKey ?? Environment.GetEnvironmentVariable("ORLEANSRELAY_ADMIN_KEY")
                 ?? throw new ArgumentException("An external relay needs --admin-key (or ORLEANSRELAY_ADMIN_KEY).");
             return new ExternalRelay(
-                [.. options.EdgeUrls.Zip(options.DeviceEndpoints, (http, device) => new EdgeEndpoint(http, device))],
+                [.. options.EdgeUrls.Zip(options.DeviceEndpoints, (http, device) => new EdgeEndpoint(http, device, 0))],
                 key,
                 [
                     .. options.EdgePids.Select((pid, i) => new MonitoredProcess(ProcessRole.Edge, $"edge-{i + 1}", pid)),

@@ -28,10 +28,12 @@ start_silo() { # start_silo <name> <silo port> <gateway port> <http port> [more 
 }
 
 start_edge() { # start_edge <name> <http port> <device port> [more configuration arguments...]
+  # The data-plane port (edge to edge) is RELAY_DATAPLANE_PORT if set, else the device port + 2000.
   local name="$1" http_port="$2" device_port="$3"; shift 3
+  local dataplane_port="${RELAY_DATAPLANE_PORT:-$((device_port + 2000))}"
   relay_cluster_args
   dotnet "$(relay_bin edge/OrleansRelay.EdgeHost orleansrelay-edge)" "${RELAY_CLUSTER_ARGS[@]}" \
-    --Edge:BindAddress=127.0.0.1 "--Edge:HttpPort=$http_port" "--Edge:DevicePort=$device_port" \
+    --Edge:BindAddress=127.0.0.1 "--Edge:HttpPort=$http_port" "--Edge:DevicePort=$device_port" "--Edge:DataPlanePort=$dataplane_port" "--Edge:DataPlaneUpgradePort=$((dataplane_port + 1000))" \
     "--Edge:AdminKey=$RELAY_ADMIN_KEY" "--Edge:EdgeId=$name" "$@" >>"$RELAY_LOGS/$name.log" 2>&1 &
   RELAY_PID=$!
 }

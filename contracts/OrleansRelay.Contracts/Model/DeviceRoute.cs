@@ -7,13 +7,15 @@ namespace OrleansRelay.Contracts.Model;
 /// <param name="Registered">Whether the device is provisioned at all (false: 404).</param>
 /// <param name="EdgeId">The edge holding the live session, or null when the device is offline.</param>
 /// <param name="Epoch">The live session's epoch (0 when offline). The owning edge serves a request only for this epoch.</param>
-/// <param name="DataPlaneUrl">The owning edge's data-plane address (<c>http://host:port</c>).</param>
+/// <param name="DataPlaneUrl">The owning edge's data-plane address (<c>http://host:port</c>, HTTP/2).</param>
+/// <param name="DataPlaneUpgradeUrl">The owning edge's data-plane address for upgrade requests (HTTP/1.1).</param>
 [GenerateSerializer, Immutable, Alias("OrleansRelay.DeviceRoute")]
 public sealed record DeviceRoute(
     [property: Id(0)] bool Registered,
     [property: Id(1)] string? EdgeId,
     [property: Id(2)] long Epoch,
-    [property: Id(3)] string? DataPlaneUrl)
+    [property: Id(3)] string? DataPlaneUrl,
+    [property: Id(4)] string? DataPlaneUpgradeUrl = null)
 {
     /// <summary>The route of a device that is not provisioned.</summary>
     public static DeviceRoute Unknown { get; } = new(false, null, 0, null);

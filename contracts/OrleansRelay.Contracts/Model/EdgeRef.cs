@@ -10,4 +10,5 @@ namespace OrleansRelay.Contracts.Model;
 public sealed record EdgeRef(
     [property: Id(0)] string EdgeId,
     [property: Id(1)] IEdgeObserver Observer,
-    [property: Id(2)] string? DataPlaneUrl = null);
+    [property: Id(2)] string? DataPlaneUrl = null,
+    [property: Id(3)] string? DataPlaneUpgradeUrl = null);

@@ -46,7 +46,9 @@ internal sealed class EdgeIdentity
                 return new EdgeRef(EdgeId, _observerReference.Value);
             }
 
-            return _reference = new EdgeRef(EdgeId, _observerReference.Value, DataPlaneUrl());
+            var url = DataPlaneUrl();
+            var upgrades = new UriBuilder(url) { Port = _options.DataPlaneAdvertiseUrl is null ? _endpoints.DataPlaneUpgradeEndPoint.Port : _options.DataPlaneUpgradePort };
+            return _reference = new EdgeRef(EdgeId, _observerReference.Value, url, upgrades.Uri.GetLeftPart(UriPartial.Authority));
         }
     }
 

@@ -27,7 +27,7 @@ internal static partial class DataPlaneEndpoint
     {
         var endpoints = app.Services.GetRequiredService<EdgeEndpoints>();
         app.MapWhen(
-            context => endpoints.DataPlane is { } listener && context.Connection.LocalPort == listener.IPEndPoint?.Port,
+            context => endpoints.IsDataPlanePort(context.Connection.LocalPort),
             branch => branch.Run(HandleAsync));
     }
 

@@ -114,7 +114,8 @@ internal sealed partial class RelayRouter
     {
         var upgrade = LocalRelay.IsUpgrade(context);
         var transformer = new PeerEdgeTransformer(DataPlaneEndpoint.Target(deviceId, route.Epoch, target), _key.Value);
-        var error = await _forwarder.SendAsync(context, route.DataPlaneUrl!, _peers.Invoker, upgrade ? _peers.Upgrades : _peers.Requests, transformer);
+        var destination = upgrade ? route.DataPlaneUpgradeUrl ?? route.DataPlaneUrl! : route.DataPlaneUrl!;
+        var error = await _forwarder.SendAsync(context, destination, _peers.Invoker, upgrade ? _peers.Upgrades : _peers.Requests, transformer);
         if (transformer.Stale)
         {
             Log.StaleRoute(_logger, deviceId, route.EdgeId!, route.Epoch);

@@ -12,6 +12,8 @@ public sealed class EdgeEndpoints
 
     internal ListenOptions? DataPlane { get; set; }
 
+    internal ListenOptions? DataPlaneUpgrades { get; set; }
+
     /// <summary>The bound client API endpoint.</summary>
     public IPEndPoint HttpEndPoint => Http?.IPEndPoint ?? throw new InvalidOperationException("The edge has not started.");
 
@@ -22,5 +24,12 @@ public sealed class EdgeEndpoints
     public IPEndPoint DataPlaneEndPoint => DataPlane?.IPEndPoint ?? throw new InvalidOperationException("The edge has not started.");
 
     /// <summary>Whether the data-plane listener has bound its port (with port 0, the real one is known only then).</summary>
-    internal bool DataPlaneBound => DataPlane?.IPEndPoint is { Port: > 0 };
+    internal bool DataPlaneBound => DataPlane?.IPEndPoint is { Port: > 0 } && DataPlaneUpgrades?.IPEndPoint is { Port: > 0 };
+
+    /// <summary>The bound data-plane endpoint for upgrade requests.</summary>
+    public IPEndPoint DataPlaneUpgradeEndPoint => DataPlaneUpgrades?.IPEndPoint ?? throw new InvalidOperationException("The edge has not started.");
+
+    /// <summary>Whether <paramref name="localPort"/> is one of the data-plane listeners'.</summary>
+    internal bool IsDataPlanePort(int localPort) =>
+        DataPlane?.IPEndPoint?.Port == localPort || DataPlaneUpgrades?.IPEndPoint?.Port == localPort;
 }

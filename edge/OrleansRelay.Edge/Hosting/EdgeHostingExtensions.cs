@@ -97,9 +97,15 @@ public static class EdgeHostingExtensions
             });
             kestrel.Listen(address, edge.DataPlanePort, listen =>
             {
-                // Peers speak HTTP/2 with prior knowledge; HTTP/1.1 on the same port carries upgrades (WebSocket tunnels).
-                listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1AndHttp2;
+                // Peers speak HTTP/2 with prior knowledge (cleartext Kestrel picks HTTP/1.1 on a mixed endpoint).
+                listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2;
                 endpoints.DataPlane = listen;
+            });
+            kestrel.Listen(address, edge.DataPlaneUpgradePort, listen =>
+            {
+                // Upgrades (WebSocket tunnels) need HTTP/1.1: the upgraded connection is the tunnel.
+                listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1;
+                endpoints.DataPlaneUpgrades = listen;
             });
         });
 

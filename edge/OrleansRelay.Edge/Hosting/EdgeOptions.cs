@@ -117,6 +117,12 @@ public sealed record EdgeOptions
     public int DataPlanePort { get; init; } = 5072;
 
     /// <summary>
+    /// The data-plane port for upgrade requests (WebSocket) between edges, HTTP/1.1: cleartext HTTP/2 and HTTP/1.1
+    /// cannot share a Kestrel port. Internal only, same key. 0 picks a free port.
+    /// </summary>
+    public int DataPlaneUpgradePort { get; init; } = 5073;
+
+    /// <summary>
     /// The address other edges reach this edge's data plane at (<c>http://10.0.0.5:5072</c>). Default: the bind address
     /// (or, when that is 0.0.0.0, this host's first non-loopback IPv4 address) and the bound data-plane port.
     /// </summary>

@@ -78,6 +78,11 @@ internal sealed class EdgeOptionsValidator : IValidateOptions<EdgeOptions>
             failures.Add("Edge:MaxBodyBytes must be 0 or more.");
         }
 
+        if (options.DataPlaneUpgradePort is < 0 or > 65535)
+        {
+            failures.Add("Edge:DataPlaneUpgradePort must be a port number (0 picks a free one).");
+        }
+
         if (options.DataPlanePort is < 0 or > 65535)
         {
             failures.Add("Edge:DataPlanePort must be a port number (0 picks a free one).");

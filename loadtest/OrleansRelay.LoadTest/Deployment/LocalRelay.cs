@@ -66,7 +66,7 @@ internal sealed class LocalRelay : IRelayTarget
             var count = options.Embedded ? 1 : options.Edges;
             for (var i = 0; i < count; i++)
             {
-                relay._endpoints.Add(new EdgeEndpoint(new Uri($"http://127.0.0.1:{FreePort.Next()}"), new IPEndPoint(IPAddress.Loopback, FreePort.Next())));
+                relay._endpoints.Add(new EdgeEndpoint(new Uri($"http://127.0.0.1:{FreePort.Next()}"), new IPEndPoint(IPAddress.Loopback, FreePort.Next()), FreePort.Next()));
                 relay._edges.Add(null);
             }
 
@@ -108,6 +108,8 @@ internal sealed class LocalRelay : IRelayTarget
             "--Edge:BindAddress=127.0.0.1",
             $"--Edge:HttpPort={endpoint.Http.Port}",
             $"--Edge:DevicePort={endpoint.Device.Port}",
+            $"--Edge:DataPlanePort={endpoint.DataPlanePort}",
+            "--Edge:DataPlaneUpgradePort=0",
             $"--Edge:AdminKey={AdminKey}",
             $"--Edge:EdgeId=loadtest-edge-{index + 1}",
             // Every simulated device connects from 127.0.0.1: the per-address handshake limit would throttle the storm.

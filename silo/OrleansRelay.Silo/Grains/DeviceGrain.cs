@@ -407,7 +407,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             return DeviceRoute.Offline;
         }
 
-        return new DeviceRoute(true, session.Edge.EdgeId, session.Epoch, session.Edge.DataPlaneUrl);
+        return new DeviceRoute(true, session.Edge.EdgeId, session.Epoch, session.Edge.DataPlaneUrl, session.Edge.DataPlaneUpgradeUrl);
     }
 
     /// <summary>Tells every edge that asked for the route what it is now (one-way; a lost edge is forgotten).</summary>

@@ -15,8 +15,9 @@ internal static class DataPlaneSettings
     public const string PortKey = "Edge:DataPlanePort";
 
     /// <summary>Settings for an in-process <see cref="TestEdge"/>.</summary>
-    public static Dictionary<string, string?> InProcess() => new() { [PortKey] = "0" };
+    public static Dictionary<string, string?> InProcess() => new() { [PortKey] = "0", ["Edge:DataPlaneUpgradePort"] = "0" };
 
     /// <summary>Command-line arguments for an <see cref="EdgeProcess"/>.</summary>
-    public static string[] ProcessArguments() => [$"--{PortKey}={FreePort.Next().ToString(CultureInfo.InvariantCulture)}"];
+    public static string[] ProcessArguments() =>
+        [$"--{PortKey}={FreePort.Next().ToString(CultureInfo.InvariantCulture)}", $"--Edge:DataPlaneUpgradePort={FreePort.Next().ToString(CultureInfo.InvariantCulture)}"];
 }

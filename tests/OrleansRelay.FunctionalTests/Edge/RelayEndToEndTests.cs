@@ -288,6 +288,7 @@ public sealed class RelayEndToEndTests(RelayFixture fixture)
         var statusLine = await reader.ReadLineAsync(Token) ?? throw new IOException("no response");
         var headers = new StringBuilder();
         var length = 0;
+        var chunked = false;
         string? line;
         while (!string.IsNullOrEmpty(line = await reader.ReadLineAsync(Token)))
         {
@@ -296,6 +297,27 @@ public sealed class RelayEndToEndTests(RelayFixture fixture)
             {
                 length = int.Parse(line["Content-Length:".Length..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
             }
+
+            chunked |= line.Equals("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (chunked)
+        {
+            // A streamed body of unknown length arrives chunked (ASCII test bodies: characters are bytes).
+            var chunks = new StringBuilder();
+            while (int.Parse(await reader.ReadLineAsync(Token) ?? "0", System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture) is var size and > 0)
+            {
+                var chunk = new char[size];
+                for (var got = 0; got < size;)
+                {
+                    got += await reader.ReadAsync(chunk.AsMemory(got), Token);
+                }
+
+                chunks.Append(chunk);
+                await reader.ReadLineAsync(Token);
+            }
+
+            return (int.Parse(statusLine.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture), headers.ToString(), chunks.ToString());
         }
 
         var body = new char[length];

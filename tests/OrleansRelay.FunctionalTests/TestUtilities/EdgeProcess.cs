@@ -43,6 +43,8 @@ internal sealed class EdgeProcess : IAsyncDisposable
             "--Edge:BindAddress=127.0.0.1",
             $"--Edge:HttpPort={httpPort.ToString(CultureInfo.InvariantCulture)}",
             $"--Edge:DevicePort={devicePort.ToString(CultureInfo.InvariantCulture)}",
+            $"--Edge:DataPlanePort={FreePort.Next().ToString(CultureInfo.InvariantCulture)}",
+            $"--Edge:DataPlaneUpgradePort={FreePort.Next().ToString(CultureInfo.InvariantCulture)}",
             $"--Edge:AdminKey={TestEdge.AdminKey}",
             $"--Edge:EdgeId={edgeId}",
             "--Logging:LogLevel:Default=Warning",

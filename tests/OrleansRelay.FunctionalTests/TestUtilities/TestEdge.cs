@@ -48,6 +48,8 @@ internal sealed class TestEdge : IAsyncDisposable
             ["Edge:BindAddress"] = "127.0.0.1",
             ["Edge:HttpPort"] = "0",
             ["Edge:DevicePort"] = "0",
+            ["Edge:DataPlanePort"] = "0",
+            ["Edge:DataPlaneUpgradePort"] = "0",
             ["Edge:AdminKey"] = AdminKey,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
