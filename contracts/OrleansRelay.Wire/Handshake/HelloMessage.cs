@@ -21,4 +21,15 @@ public sealed record HelloMessage
     /// <summary>The device's <c>GET /device</c> document, passed through unmodified.</summary>
     [JsonPropertyName("info")]
     public JsonElement? Info { get; init; }
+
+    /// <summary>
+    /// Optional capabilities the device takes part in (<see cref="HelloFeatures"/>); absent or empty: none. Unknown names
+    /// are ignored, so a device may announce features an older edge does not know.
+    /// </summary>
+    [JsonPropertyName("features")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Features { get; init; }
+
+    /// <summary>Whether the hello announces <paramref name="feature"/> (ordinal comparison).</summary>
+    public bool HasFeature(string feature) => Features?.Contains(feature, StringComparer.Ordinal) == true;
 }
