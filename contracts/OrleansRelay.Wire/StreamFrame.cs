@@ -25,12 +25,34 @@ public readonly struct StreamFrame
     /// <summary>Whether this is the sender's last frame on the stream.</summary>
     public bool EndStream => (Flags & StreamFlags.EndStream) != 0;
 
+    /// <summary>Whether this head asks for (request) or confirms (response) an HTTP upgrade; always false on data frames.</summary>
+    public bool Upgrade => (Flags & StreamFlags.Upgrade) != 0;
+
+    /// <summary>
+    /// A head that carries both <see cref="StreamFlags.Upgrade"/> and <see cref="StreamFlags.EndStream"/>: a tunnel
+    /// that ends before it starts. A stream error, not a connection error: the receiver resets the stream with
+    /// <see cref="StreamResetCode.ProtocolError"/>.
+    /// </summary>
+    public bool IsInvalidUpgrade => Upgrade && EndStream;
+
     /// <summary>The frame's content after the prefix (a slice of the payload).</summary>
     public ReadOnlySequence<byte> Content { get; }
 
-    /// <summary>Splits a stream frame's payload into prefix and content.</summary>
+    /// <summary>
+    /// Splits a stream frame's payload into prefix and content, allowing only <see cref="StreamFlags.EndStream"/>
+    /// (data frames, and heads of a peer that does not take part in upgrades).
+    /// </summary>
     /// <exception cref="ProtocolException">The payload is shorter than the prefix or a reserved flag is set.</exception>
-    public static StreamFrame Parse(in ReadOnlySequence<byte> payload)
+    public static StreamFrame Parse(in ReadOnlySequence<byte> payload) => Parse(payload, allowUpgrade: false);
+
+    /// <summary>
+    /// Splits a stream frame's payload into prefix and content. Pass <paramref name="allowUpgrade"/> true for
+    /// <see cref="FrameType.RequestHead"/> and <see cref="FrameType.ResponseHead"/> frames, false for
+    /// <see cref="FrameType.Data"/> frames, where <see cref="StreamFlags.Upgrade"/> is a reserved bit. Check
+    /// <see cref="IsInvalidUpgrade"/> on heads.
+    /// </summary>
+    /// <exception cref="ProtocolException">The payload is shorter than the prefix or a reserved flag is set.</exception>
+    public static StreamFrame Parse(in ReadOnlySequence<byte> payload, bool allowUpgrade)
     {
         if (payload.Length < ProtocolLimits.StreamPrefixSize)
         {
@@ -40,7 +62,8 @@ public readonly struct StreamFrame
         Span<byte> prefix = stackalloc byte[ProtocolLimits.StreamPrefixSize];
         payload.Slice(0, ProtocolLimits.StreamPrefixSize).CopyTo(prefix);
         var flags = (StreamFlags)prefix[4];
-        if ((flags & ~StreamFlags.EndStream) != 0)
+        var allowed = allowUpgrade ? StreamFlags.EndStream | StreamFlags.Upgrade : StreamFlags.EndStream;
+        if ((flags & ~allowed) != 0)
         {
             throw new ProtocolException(ProtocolErrorCode.MalformedPayload, $"Reserved stream flags 0x{prefix[4]:x2} are set.");
         }

@@ -2,7 +2,10 @@ using OrleansRelay.Wire;
 
 namespace OrleansRelay.Device;
 
-/// <summary>A relayed request the daemon is serving: its incoming body, its response send window and its cancellation.</summary>
+/// <summary>
+/// A relayed request the daemon is serving: its incoming body, its response send window and its cancellation. For an
+/// upgraded stream the body and the window are the two halves of the tunnel.
+/// </summary>
 internal sealed class ActiveRequest : IDisposable
 {
     public ActiveRequest(uint streamId, InboundBodyStream? body, int window, CancellationToken sessionClosing)
@@ -20,6 +23,9 @@ internal sealed class ActiveRequest : IDisposable
     public SendWindow ResponseWindow { get; }
 
     public CancellationTokenSource Cancellation { get; }
+
+    /// <summary>A response head went to the edge: a later failure can only reset the stream.</summary>
+    public bool HeadSent { get; set; }
 
     /// <summary>The edge reset the stream or the session ended: stop working on it.</summary>
     public void Abort(Exception reason)

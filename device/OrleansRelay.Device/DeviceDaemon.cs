@@ -175,7 +175,7 @@ public sealed partial class DeviceDaemon : IDisposable
         var writer = link.Sender.RunAsync(CancellationToken.None);
         try
         {
-            var accept = await link.HandshakeAsync(_options.DeviceId, _options.Secret, info, connectTimeout.Token);
+            var accept = await link.HandshakeAsync(_options.DeviceId, _options.Secret, info, HelloFeaturesOf(_handler), connectTimeout.Token);
             Interlocked.Increment(ref _sessions);
             _backoff.Reset();
             Log.Connected(_logger, server.ToString(), accept.Epoch);
@@ -216,6 +216,10 @@ public sealed partial class DeviceDaemon : IDisposable
             await writer.WaitAsync(TimeSpan.FromSeconds(5), _time, CancellationToken.None).ContinueWith(static _ => { }, TaskScheduler.Default);
         }
     }
+
+    /// <summary>What the hello announces: upgrades only when the handler can relay them (the local forwarder can).</summary>
+    internal static IReadOnlyList<string>? HelloFeaturesOf(IHttpRequestHandler handler) =>
+        handler is IUpgradeRequestHandler ? [HelloFeatures.Upgrade] : null;
 
     private void FlushNotifications()
     {

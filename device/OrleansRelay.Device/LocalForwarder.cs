@@ -1,13 +1,15 @@
 using System.Net;
+using System.Net.Sockets;
 using OrleansRelay.Wire;
 
 namespace OrleansRelay.Device;
 
 /// <summary>
 /// The daemon's HTTP client for the device's own REST service: one pooled keep-alive handler with proxy, redirects,
-/// decompression and cookies off, so requests reach the service exactly as relayed.
+/// decompression and cookies off, so requests reach the service exactly as relayed. Upgrade requests (WebSocket)
+/// each get a client of their own, so the tunnel's socket is known and can be half-closed.
 /// </summary>
-public sealed class LocalForwarder : IHttpRequestHandler, IDisposable
+public sealed class LocalForwarder : IHttpRequestHandler, IUpgradeRequestHandler, IDisposable
 {
     /// <summary>Request header by which clients send a device-level token; the service receives it as <c>Authorization</c>.</summary>
     public const string DeviceAuthorizationHeader = "X-Device-Authorization";
@@ -19,41 +21,33 @@ public sealed class LocalForwarder : IHttpRequestHandler, IDisposable
 
     private readonly HttpMessageInvoker _invoker;
     private readonly string _origin;
+    private readonly bool _plainText;
+    private readonly TimeSpan _connectTimeout;
 
     /// <summary>Creates the forwarder for the service at <paramref name="baseUri"/>.</summary>
     public LocalForwarder(Uri baseUri, int maxConnections, TimeSpan connectTimeout)
     {
         _origin = baseUri.GetLeftPart(UriPartial.Authority);
-        _invoker = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            MaxConnectionsPerServer = maxConnections,
-            ConnectTimeout = connectTimeout,
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        });
+        _plainText = baseUri.Scheme == Uri.UriSchemeHttp;
+        _connectTimeout = connectTimeout;
+        var handler = CreateHandler();
+        handler.MaxConnectionsPerServer = maxConnections;
+        handler.PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1);
+        _invoker = new HttpMessageInvoker(handler);
     }
 
     /// <summary>Sends a relayed request; returns as soon as the response head has arrived (the body streams).</summary>
     public Task<HttpResponseMessage> SendAsync(HttpRequestHead head, Stream? body, CancellationToken cancellationToken)
     {
-        // The target is appended to the service's origin, never resolved against it: resolving would send a
-        // network-path target ("//other-host/x") to another host on the device's network.
-        var request = new HttpRequestMessage(new HttpMethod(head.Method), new Uri(_origin + head.Target, UriKind.Absolute));
+        var request = CreateRequest(head);
         if (body is not null)
         {
             request.Content = new StreamContent(body);
         }
 
-        foreach (var (name, value) in head.Headers)
+        foreach (var (name, value) in EndToEndHeaders(head))
         {
-            if (name.Equals(DeviceAuthorizationHeader, StringComparison.OrdinalIgnoreCase))
-            {
-                request.Headers.TryAddWithoutValidation("Authorization", value);
-            }
-            else if (!NotForwarded.Contains(name) && !request.Headers.TryAddWithoutValidation(name, value))
+            if (!request.Headers.TryAddWithoutValidation(name, value))
             {
                 request.Content ??= new ByteArrayContent([]);
                 request.Content.Headers.TryAddWithoutValidation(name, value);
@@ -61,6 +55,65 @@ public sealed class LocalForwarder : IHttpRequestHandler, IDisposable
         }
 
         return _invoker.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends an upgrade request: HTTP/1.1 exactly, no content, the relayed end-to-end headers plus <c>Connection:
+    /// Upgrade</c> and the head's <c>Upgrade</c> header. On 101, SocketsHttpHandler hands over the connection as the
+    /// response's content stream (as ClientWebSocket and YARP use it).
+    /// </summary>
+    async Task<LocalUpgrade> IUpgradeRequestHandler.SendUpgradeAsync(HttpRequestHead head, CancellationToken cancellationToken)
+    {
+        var request = CreateRequest(head);
+        request.Version = HttpVersion.Version11;
+        request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        foreach (var (name, value) in EndToEndHeaders(head))
+        {
+            // A header that belongs on content (Content-Length, Content-Type) is dropped: an upgrade has no body.
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        request.Headers.TryAddWithoutValidation("Connection", "Upgrade");
+        foreach (var (name, value) in head.Headers)
+        {
+            if (name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase))
+            {
+                request.Headers.TryAddWithoutValidation("Upgrade", value);
+            }
+        }
+
+        // A client of its own per upgrade: its one connection is the tunnel, so its socket is known and can be
+        // half-closed when the edge ends its side, and no pooled connection is ever taken over by an upgrade.
+        Socket? socket = null;
+        var handler = CreateHandler();
+        handler.PooledConnectionLifetime = TimeSpan.Zero;
+        handler.ConnectCallback = async (context, token) =>
+        {
+            var connected = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await connected.ConnectAsync(context.DnsEndPoint, token);
+            }
+            catch
+            {
+                connected.Dispose();
+                throw;
+            }
+
+            socket = connected;
+            return new NetworkStream(connected, ownsSocket: true);
+        };
+        var invoker = new HttpMessageInvoker(handler);
+        try
+        {
+            var response = await invoker.SendAsync(request, cancellationToken);
+            return new LocalUpgrade(response, invoker, () => _plainText ? socket : null);
+        }
+        catch
+        {
+            invoker.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The response head to relay: status, reason and end-to-end headers (content headers included).</summary>
@@ -83,6 +136,49 @@ public sealed class LocalForwarder : IHttpRequestHandler, IDisposable
         return new HttpResponseHead((int)response.StatusCode, response.ReasonPhrase ?? string.Empty, headers);
     }
 
+    /// <summary>The head of a 101 answer to relay: <see cref="ToResponseHead"/> plus the service's <c>Upgrade</c> header (no <c>Connection</c>).</summary>
+    internal static HttpResponseHead ToUpgradeResponseHead(HttpResponseMessage response)
+    {
+        var head = ToResponseHead(response);
+        var headers = head.Headers.ToList();
+        if (response.Headers.TryGetValues("Upgrade", out var upgrade))
+        {
+            headers.Add(new("Upgrade", string.Join(", ", upgrade)));
+        }
+
+        return head with { Reason = "Switching Protocols", Headers = headers };
+    }
+
     /// <inheritdoc />
     public void Dispose() => _invoker.Dispose();
+
+    private SocketsHttpHandler CreateHandler() => new()
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        ConnectTimeout = _connectTimeout,
+    };
+
+    private HttpRequestMessage CreateRequest(HttpRequestHead head) =>
+        // The target is appended to the service's origin, never resolved against it: resolving would send a
+        // network-path target ("//other-host/x") to another host on the device's network.
+        new(new HttpMethod(head.Method), new Uri(_origin + head.Target, UriKind.Absolute));
+
+    /// <summary>The head's headers minus hop-by-hop ones, with the device-level token renamed to <c>Authorization</c>.</summary>
+    private static IEnumerable<KeyValuePair<string, string>> EndToEndHeaders(HttpRequestHead head)
+    {
+        foreach (var (name, value) in head.Headers)
+        {
+            if (name.Equals(DeviceAuthorizationHeader, StringComparison.OrdinalIgnoreCase))
+            {
+                yield return new("Authorization", value);
+            }
+            else if (!NotForwarded.Contains(name))
+            {
+                yield return new(name, value);
+            }
+        }
+    }
 }

@@ -79,10 +79,10 @@ internal sealed class RelayLink : IAsyncDisposable
         throw last!;
     }
 
-    /// <summary>Runs the handshake. The frame sender must already be running.</summary>
+    /// <summary>Runs the handshake, announcing <paramref name="features"/> (<see cref="HelloFeatures"/>). The frame sender must already be running.</summary>
     /// <exception cref="HandshakeRejectedException">The edge rejected the device.</exception>
     /// <exception cref="ProtocolException">The edge did not follow the handshake.</exception>
-    public async Task<AcceptMessage> HandshakeAsync(string deviceId, string secret, JsonElement? info, CancellationToken cancellationToken)
+    public async Task<AcceptMessage> HandshakeAsync(string deviceId, string secret, JsonElement? info, IReadOnlyList<string>? features, CancellationToken cancellationToken)
     {
         var challengeFrame = await ReadAsync(cancellationToken);
         if (challengeFrame.Type != FrameType.Challenge)
@@ -102,6 +102,7 @@ internal sealed class RelayLink : IAsyncDisposable
             DeviceId = deviceId,
             Proof = Convert.ToBase64String(DeviceAuthentication.CreateProof(secret, challenge.Nonce, deviceId)),
             Info = info,
+            Features = features,
         };
         Sender.TrySend(HandshakeJson.ToFrame(FrameType.Hello, hello, WireJsonContext.Default.HelloMessage));
 

@@ -30,5 +30,17 @@ internal sealed partial class RelaySession
 
         [LoggerMessage(4107, LogLevel.Warning, "Local response on stream {StreamId} cannot be relayed: {Detail}; answered 502")]
         public static partial void UnrelayableResponse(ILogger logger, uint streamId, string detail);
+
+        [LoggerMessage(4140, LogLevel.Warning, "Upgrade request {Method} {Target} refused: this handler cannot relay upgrades; answered 501")]
+        public static partial void UpgradeNotSupported(ILogger logger, string method, string target);
+
+        [LoggerMessage(4141, LogLevel.Debug, "Stream {StreamId} upgraded ({Target}): tunnel open")]
+        public static partial void Upgraded(ILogger logger, uint streamId, string target);
+
+        [LoggerMessage(4142, LogLevel.Debug, "Tunnel of stream {StreamId} closed: both sides ended")]
+        public static partial void TunnelClosed(ILogger logger, uint streamId);
+
+        [LoggerMessage(4143, LogLevel.Debug, "The edge ended its half of a tunnel; the local connection cannot be half-closed and stays open until the service ends its half")]
+        public static partial void HalfCloseUnavailable(ILogger logger);
     }
 }

@@ -124,7 +124,7 @@ internal sealed partial class RelaySession
         switch (frame.Type)
         {
             case FrameType.RequestHead:
-                OnRequestHead(StreamFrame.Parse(frame.Payload));
+                OnRequestHead(StreamFrame.Parse(frame.Payload, allowUpgrade: true));
                 break;
             case FrameType.Data:
                 var data = StreamFrame.Parse(frame.Payload);
@@ -180,10 +180,21 @@ internal sealed partial class RelaySession
 
     private void OnRequestHead(StreamFrame frame)
     {
+        if (frame.IsInvalidUpgrade)
+        {
+            Log.BadRequestHead(_logger, frame.StreamId, "an upgrade head must not end the stream");
+            _sender.TrySend(OutboundFrame.CreateStreamControl(FrameType.Reset, frame.StreamId, (uint)StreamResetCode.ProtocolError));
+            return;
+        }
+
         HttpRequestHead head;
         try
         {
             head = HttpHeadSerializer.ParseRequest(frame.Content);
+            if (frame.Upgrade && head.Headers.Count(h => h.Key.Equals("Upgrade", StringComparison.OrdinalIgnoreCase)) != 1)
+            {
+                throw new ProtocolException(ProtocolErrorCode.InvalidHttpHead, "An upgrade head must carry exactly one Upgrade header.");
+            }
         }
         catch (ProtocolException ex)
         {
@@ -192,6 +203,7 @@ internal sealed partial class RelaySession
             return;
         }
 
+        // An upgrade head never ends the stream, so it always gets an inbound stream: the tunnel's edge-to-device half.
         InboundBodyStream? body = null;
         if (!frame.EndStream)
         {
@@ -208,52 +220,58 @@ internal sealed partial class RelaySession
             throw new ProtocolException(ProtocolErrorCode.UnexpectedFrame, $"Stream {frame.StreamId} is already open.");
         }
 
-        _ = ServeAsync(request, head);
+        _ = ServeAsync(request, head, frame.Upgrade);
     }
 
-    private async Task ServeAsync(ActiveRequest request, HttpRequestHead head)
+    private async Task ServeAsync(ActiveRequest request, HttpRequestHead head, bool upgrade)
     {
-        var headSent = false;
         var cancel = request.Cancellation.Token;
+        LocalUpgrade? tunnel = null;
         try
         {
             await _concurrency.WaitAsync(cancel);
             try
             {
+                // The timeout covers the wait for the answer; a body or an upgraded tunnel has no time limit.
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel);
                 timeout.CancelAfter(_options.RequestTimeout);
                 try
                 {
-                    using var response = await _local.SendAsync(head, request.Body, timeout.Token);
-
-                    // The timeout covers the wait for the service's answer, not its body: a long-lived response (an
-                    // event stream, a camera) streams for as long as the edge keeps the stream open.
-                    timeout.CancelAfter(Timeout.InfiniteTimeSpan);
-                    var responseHead = LocalForwarder.ToResponseHead(response);
-                    var noBody = head.Method.Equals("HEAD", StringComparison.OrdinalIgnoreCase) || responseHead.Status is 204 or 304;
-                    SendHead(request.StreamId, responseHead, noBody);
-                    headSent = true;
-                    if (!noBody)
+                    if (upgrade)
                     {
-                        await using var content = await response.Content.ReadAsStreamAsync(timeout.Token);
-                        await BodyPump.PumpAsync(content, request.StreamId, _sender, request.ResponseWindow, _settings.ChunkSize, _settings.MaxBodyBytes, timeout.Token);
+                        tunnel = await SendUpgradeAsync(request, head, timeout.Token);
+                    }
+                    else
+                    {
+                        using var response = await _local.SendAsync(head, request.Body, timeout.Token);
+
+                        // The timeout covers the wait for the service's answer, not its body: a long-lived response
+                        // (an event stream, a camera) streams for as long as the edge keeps the stream open.
+                        timeout.CancelAfter(Timeout.InfiniteTimeSpan);
+                        await RelayResponseAsync(request, head, response, timeout.Token);
                     }
                 }
                 catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancel.IsCancellationRequested)
                 {
                     Log.LocalTimeout(_logger, head.Method, head.Target, _options.RequestTimeout);
-                    Fail(request.StreamId, headSent, 504, $"The device's service did not answer within {_options.RequestTimeout.TotalSeconds:0.#} s.");
+                    Fail(request, 504, $"The device's service did not answer within {_options.RequestTimeout.TotalSeconds:0.#} s.");
                 }
             }
             finally
             {
+                // A tunnel does not hold a slot: it may stay open for hours.
                 _concurrency.Release();
+            }
+
+            if (tunnel is not null)
+            {
+                await TunnelAsync(request, head, tunnel, cancel);
             }
         }
         catch (HttpRequestException ex)
         {
             Log.LocalFailed(_logger, head.Method, head.Target, ex.Message);
-            Fail(request.StreamId, headSent, 502, $"The device's service failed: {ex.Message}");
+            Fail(request, 502, $"The device's service failed: {ex.Message}");
         }
         catch (BodyTooLargeException ex)
         {
@@ -267,16 +285,35 @@ internal sealed partial class RelaySession
         catch (IOException ex)
         {
             Log.LocalFailed(_logger, head.Method, head.Target, ex.Message);
-            Fail(request.StreamId, headSent, 502, $"The device's service failed: {ex.Message}");
+            Fail(request, 502, $"The device's service failed: {ex.Message}");
         }
         finally
         {
             _requests.TryRemove(request.StreamId, out _);
+            tunnel?.Dispose();
             request.Dispose();
         }
     }
 
-    private void SendHead(uint streamId, HttpResponseHead head, bool endStream)
+    /// <summary>Relays a response as it is: the head (without <see cref="StreamFlags.Upgrade"/>), then the body.</summary>
+    private async Task RelayResponseAsync(ActiveRequest request, HttpRequestHead head, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var responseHead = LocalForwarder.ToResponseHead(response);
+        var noBody = head.Method.Equals("HEAD", StringComparison.OrdinalIgnoreCase) || responseHead.Status is 204 or 304;
+        var sent = SendHead(request.StreamId, responseHead, noBody ? StreamFlags.EndStream : StreamFlags.None);
+        request.HeadSent = true;
+        if (!noBody && sent)
+        {
+            await using var content = await response.Content.ReadAsStreamAsync(cancellationToken);
+            await BodyPump.PumpAsync(content, request.StreamId, _sender, request.ResponseWindow, _settings.ChunkSize, _settings.MaxBodyBytes, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Sends a response head; false when the local service's head could not be relayed and a 502 (which ends the
+    /// stream) went instead.
+    /// </summary>
+    private bool SendHead(uint streamId, HttpResponseHead head, StreamFlags flags)
     {
         byte[] bytes;
         try
@@ -287,29 +324,30 @@ internal sealed partial class RelaySession
         {
             // The local service produced a header that cannot be relayed safely.
             Log.UnrelayableResponse(_logger, streamId, ex.Message);
-            bytes = HttpHeadSerializer.WriteResponse(ErrorHead(502, 0));
-            endStream = true;
+            _sender.TrySend(OutboundFrame.CreateStream(FrameType.ResponseHead, streamId, StreamFlags.EndStream, HttpHeadSerializer.WriteResponse(ErrorHead(502, 0))));
+            return false;
         }
 
-        _sender.TrySend(OutboundFrame.CreateStream(FrameType.ResponseHead, streamId, endStream ? StreamFlags.EndStream : StreamFlags.None, bytes));
+        _sender.TrySend(OutboundFrame.CreateStream(FrameType.ResponseHead, streamId, flags, bytes));
+        return true;
     }
 
-    private void Fail(uint streamId, bool headSent, int status, string message)
+    private void Fail(ActiveRequest request, int status, string message)
     {
-        if (headSent)
+        if (request.HeadSent)
         {
-            _sender.TrySend(OutboundFrame.CreateStreamControl(FrameType.Reset, streamId, (uint)StreamResetCode.LocalServiceFailed));
+            _sender.TrySend(OutboundFrame.CreateStreamControl(FrameType.Reset, request.StreamId, (uint)StreamResetCode.LocalServiceFailed));
             return;
         }
 
         var body = Encoding.UTF8.GetBytes(ErrorBody.Json(status, message));
         var head = HttpHeadSerializer.WriteResponse(ErrorHead(status, body.Length));
-        _sender.TrySend(OutboundFrame.CreateStream(FrameType.ResponseHead, streamId, StreamFlags.None, head));
-        _sender.TrySend(OutboundFrame.CreateStream(FrameType.Data, streamId, StreamFlags.EndStream, body));
+        _sender.TrySend(OutboundFrame.CreateStream(FrameType.ResponseHead, request.StreamId, StreamFlags.None, head));
+        _sender.TrySend(OutboundFrame.CreateStream(FrameType.Data, request.StreamId, StreamFlags.EndStream, body));
     }
 
     private static HttpResponseHead ErrorHead(int status, int length) => new(
         status,
-        status == 504 ? "Gateway Timeout" : "Bad Gateway",
+        status switch { 501 => "Not Implemented", 504 => "Gateway Timeout", _ => "Bad Gateway" },
         [new("Content-Type", "application/json"), new("Content-Length", length.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
 }

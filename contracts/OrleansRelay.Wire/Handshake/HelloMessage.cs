@@ -22,7 +22,14 @@ public sealed record HelloMessage
     [JsonPropertyName("info")]
     public JsonElement? Info { get; init; }
 
-    /// <summary>Optional protocol features the device supports (e.g. <see cref="HelloFeatures.Upgrade"/>).</summary>
+    /// <summary>
+    /// Optional capabilities the device takes part in (<see cref="HelloFeatures"/>); absent or empty: none. Unknown names
+    /// are ignored, so a device may announce features an older edge does not know.
+    /// </summary>
     [JsonPropertyName("features")]
-    public string[]? Features { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Features { get; init; }
+
+    /// <summary>Whether the hello announces <paramref name="feature"/> (ordinal comparison).</summary>
+    public bool HasFeature(string feature) => Features?.Contains(feature, StringComparer.Ordinal) == true;
 }

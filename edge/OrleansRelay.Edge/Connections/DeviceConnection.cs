@@ -333,7 +333,7 @@ internal sealed partial class DeviceConnection
         switch (frame.Type)
         {
             case FrameType.ResponseHead:
-                OnResponseHead(StreamFrame.Parse(frame.Payload));
+                OnResponseHead(StreamFrame.Parse(frame.Payload, allowUpgrade: true));
                 break;
             case FrameType.Data:
                 OnData(StreamFrame.Parse(frame.Payload));
@@ -387,6 +387,11 @@ internal sealed partial class DeviceConnection
         HttpResponseHead head;
         try
         {
+            if (frame.IsInvalidUpgrade)
+            {
+                throw new ProtocolException(ProtocolErrorCode.MalformedPayload, "An upgraded response head cannot end the stream.");
+            }
+
             head = HttpHeadSerializer.ParseResponse(frame.Content);
         }
         catch (ProtocolException ex)

@@ -253,7 +253,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
             _cacheOptions,
             _cacheMetrics)
         {
-            SupportsUpgrade = hello.Features?.Contains(HelloFeatures.Upgrade, StringComparer.Ordinal) == true,
+            SupportsUpgrade = hello.HasFeature(HelloFeatures.Upgrade),
         };
         sender.TrySend(HandshakeJson.ToFrame(FrameType.Accept, settings.ToAccept(result.Epoch), WireJsonContext.Default.AcceptMessage));
         _metrics.Handshake("accepted");

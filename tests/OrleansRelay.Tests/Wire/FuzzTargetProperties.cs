@@ -80,7 +80,7 @@ public sealed class FuzzTargetProperties
     [Fact]
     public void FuzzCorpus_EveryInput_RunsThroughItsTarget()
     {
-        var corpus = Path.Combine(RepositoryRoot(), "fuzz", "corpus");
+        var corpus = Path.Combine(RepositoryPaths.Root(), "fuzz", "corpus");
         var files = 0;
         foreach (var name in FuzzTargets.Names)
         {
@@ -108,15 +108,4 @@ public sealed class FuzzTargetProperties
         select System.Text.Encoding.UTF8.GetBytes(insert
             ? head.Insert(position, poison.ToString())
             : head[..position] + poison + head[(position + 1)..]);
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "OrleansRelay.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new DirectoryNotFoundException("OrleansRelay.sln not found above " + AppContext.BaseDirectory);
-    }
 }
