@@ -138,6 +138,9 @@ internal sealed partial class LocalRelay
             http.ContentLength = declaredLength;
             try
             {
+                // The head goes out now, not with the first chunk: a stream's client sees the response start at once.
+                await http.StartAsync(context.RequestAborted);
+                await http.Body.FlushAsync(context.RequestAborted);
                 // Each chunk is flushed as it arrives: a long-lived stream (events, a camera) reaches the client live.
                 await body.CopyToAsync(http.BodyWriter, context.RequestAborted);
             }

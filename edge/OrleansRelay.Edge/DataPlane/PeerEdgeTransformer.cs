@@ -51,6 +51,20 @@ internal sealed class PeerEdgeTransformer : HttpTransformer
             return ValueTask.FromResult(false);
         }
 
-        return base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        return CopyHeadAsync(httpContext, proxyResponse, cancellationToken);
+    }
+
+    private async ValueTask<bool> CopyHeadAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        var proxyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        if (proxyBody && proxyResponse?.Content.Headers.ContentLength is null && proxyResponse?.StatusCode != System.Net.HttpStatusCode.SwitchingProtocols)
+        {
+            // A body of unknown length may be a long-lived stream: its client sees the response start at once, not
+            // with the first chunk (which may be minutes away).
+            await httpContext.Response.StartAsync(cancellationToken);
+            await httpContext.Response.Body.FlushAsync(cancellationToken);
+        }
+
+        return proxyBody;
     }
 }
