@@ -12,6 +12,11 @@ namespace OrleansRelay.Edge.DataPlane;
 /// </summary>
 internal sealed class PeerEdgeClient : IDisposable
 {
+    static PeerEdgeClient()
+    {
+        AppContext.SetSwitch("System.Net.SocketsHttpHandler.Http2FlowControl.DisableDynamicWindowSizing", true);
+    }
+
     public PeerEdgeClient(IOptions<EdgeOptions> options)
     {
         var idle = options.Value.DataPlaneIdleTimeout;
@@ -22,6 +27,9 @@ internal sealed class PeerEdgeClient : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             UseCookies = false,
             EnableMultipleHttp2Connections = true,
+            // A fixed per-stream window bounds what one relayed body can hold in this edge's memory (the default
+            // grows to 16 MiB per stream); 1 MiB still fills loopback and LAN links.
+            InitialHttp2StreamWindowSize = 1024 * 1024,
             ConnectTimeout = TimeSpan.FromSeconds(3),
             KeepAlivePingDelay = TimeSpan.FromSeconds(2),
             KeepAlivePingTimeout = TimeSpan.FromSeconds(2),

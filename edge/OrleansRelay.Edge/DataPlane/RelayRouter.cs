@@ -113,6 +113,17 @@ internal sealed partial class RelayRouter
     private async Task<int?> ForwardAsync(HttpContext context, string deviceId, DeviceRoute route, string target)
     {
         var upgrade = LocalRelay.IsUpgrade(context);
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } sizeFeature)
+        {
+            // The owning edge applies Edge:MaxBodyBytes as the body streams through; Kestrel's 30 MB default must not cut in here.
+            sizeFeature.MaxRequestBodySize = null;
+        }
+
+        if (context.Request.ContentLength > _options.MaxBodyBytes)
+        {
+            return await RelayResponses.WriteErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request body exceeds the limit of {_options.MaxBodyBytes} bytes.");
+        }
+
         var transformer = new PeerEdgeTransformer(DataPlaneEndpoint.Target(deviceId, route.Epoch, target), _key.Value);
         var destination = upgrade ? route.DataPlaneUpgradeUrl ?? route.DataPlaneUrl! : route.DataPlaneUrl!;
         var error = await _forwarder.SendAsync(context, destination, _peers.Invoker, upgrade ? _peers.Upgrades : _peers.Requests, transformer);
