@@ -207,6 +207,23 @@ internal sealed partial class DeviceConnection
             return RelayResponse.Failure(RelayError.BadDeviceResponse, "The request head is larger than one frame.");
         }
 
+        var body = request.HasBody && !upgrade ? request.BodyStream ?? new MemoryStream(request.Body, writable: false) : null;
+        if (request.BodyStream is not null && body is not null)
+        {
+            // The first chunk is read before the device hears of the request: a body that is broken from its first
+            // byte (a malformed chunk) never reaches the device; the client gets 400.
+            var first = new byte[Math.Min(_settings.ChunkSize, 16 * 1024)];
+            try
+            {
+                var read = await body.ReadAsync(first, aborted);
+                body = new PrefixedStream(first.AsMemory(0, read), body);
+            }
+            catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Http.BadHttpRequestException)
+            {
+                return RelayResponse.Failure(RelayError.BadClientBody, $"The request body could not be read: {ex.Message}");
+            }
+        }
+
         var streamId = Interlocked.Increment(ref _nextStreamId);
         var stream = new DeviceStream(streamId, _settings.StreamWindow, _settings.MaxBodyBytes, _grantCredit);
         _streams[streamId] = stream;
@@ -222,9 +239,9 @@ internal sealed partial class DeviceConnection
         {
             var flags = upgrade ? StreamFlags.Upgrade : request.HasBody ? StreamFlags.None : StreamFlags.EndStream;
             _sender.TrySend(OutboundFrame.CreateStream(FrameType.RequestHead, streamId, flags, head));
-            if (request.HasBody && !upgrade)
+            if (body is not null)
             {
-                _ = Task.Run(() => SendBodyAsync(stream, request.BodyStream ?? new MemoryStream(request.Body, writable: false)), CancellationToken.None);
+                _ = Task.Run(() => SendBodyAsync(stream, body), CancellationToken.None);
             }
 
             var timeout = request.Timeout > TimeSpan.Zero && request.Timeout < _requestTimeout ? request.Timeout : _requestTimeout;
@@ -254,14 +271,14 @@ internal sealed partial class DeviceConnection
 
             if (bufferLimit > 0 && responseHead.Status == 200 && !upgrade && ResponseBuffering.Worthwhile(headers, bufferLimit))
             {
-                var (body, complete) = await ResponseBuffering.ReadAsync(stream.Body, headers, bufferLimit, _time, aborted);
+                var (buffered, complete) = await ResponseBuffering.ReadAsync(stream.Body, headers, bufferLimit, _time, aborted);
                 if (complete)
                 {
-                    return response with { Body = body };
+                    return response with { Body = buffered };
                 }
 
                 handedOver = true;
-                return response with { BodyStream = new DeviceResponseBody(this, stream, body) };
+                return response with { BodyStream = new DeviceResponseBody(this, stream, buffered) };
             }
 
             handedOver = true;
@@ -319,7 +336,7 @@ internal sealed partial class DeviceConnection
         {
             // The client's body broke off (it went away, or sent a malformed chunk): the device must not take it as complete.
             _sender.TrySend(OutboundFrame.CreateStreamControl(FrameType.Reset, stream.StreamId, (uint)StreamResetCode.Cancelled));
-            stream.Fail(RelayError.BadDeviceResponse, $"The client's request body broke off: {ex.Message}");
+            stream.Fail(RelayError.BadClientBody, $"The client's request body broke off: {ex.Message}");
         }
         catch (Exception ex) when (ex is OperationCanceledException or ConnectionClosedException)
         {

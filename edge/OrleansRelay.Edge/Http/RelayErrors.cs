@@ -16,6 +16,7 @@ internal static class RelayErrors
         RelayError.DeviceTimeout => StatusCodes.Status504GatewayTimeout,
         RelayError.RequestTooLarge => StatusCodes.Status413PayloadTooLarge,
         RelayError.UpgradeNotSupported => StatusCodes.Status501NotImplemented,
+        RelayError.BadClientBody => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status502BadGateway,
     };
 }

@@ -26,4 +26,7 @@ internal enum RelayError
 
     /// <summary>The device's daemon does not relay upgrade (WebSocket) requests (501).</summary>
     UpgradeNotSupported = 7,
+
+    /// <summary>The client's request body was malformed or broke off (400).</summary>
+    BadClientBody = 8,
 }
