@@ -160,6 +160,21 @@ def markdown(doc, row):
         w(f"| {system} | {fmt(r['rps'])} | {x(r, hop1, 'rps')} | {x(r, hop2, 'rps')} | {fmt(r['cpu_us_per_request'])} | "
           f"{x(r, hop1, 'cpu_us_per_request')} | {x(r, hop2, 'cpu_us_per_request')} |")
     w("")
+    w("## Summary: every system and load at both connection counts")
+    w("")
+    w("| system | load | auth | 1 conn. req/s | 1 conn. p50 ms | 64 conn. req/s | 64 conn. p50 / p99 ms | 64 conn. CPU µs/req | errors (1 / 64) |")
+    w("|---|---|---|--:|--:|--:|--:|--:|--:|")
+    seen = []
+    for r in doc["rows"]:
+        key = (r["system"], r["load"], r["auth"])
+        if key in seen:
+            continue
+        seen.append(key)
+        one, many = row(*key, 1), row(*key, 64)
+        w(f"| {key[0]} | {LOADS[key[1]]} | {AUTH[key[2]]} | {fmt(one and one['rps'])} | {fmt(one and one['p50_ms'], 2)} | "
+          f"{fmt(many and many['rps'])} | {fmt(many and many['p50_ms'], 2)} / {fmt(many and many['p99_ms'], 1)} | "
+          f"{fmt(many and many['cpu_us_per_request'])} | {one['errors'] if one else '–'} / {many['errors'] if many else '–'} |")
+    w("")
     for c in m["connections"]:
         w(f"## All rows, {c} connection{'s' if c != 1 else ''}")
         w("")
@@ -183,8 +198,15 @@ def markdown(doc, row):
     if m["token_note"]:
         w(f"Tokens: {m['token_note']}.")
         w("")
-    w("*sample* is one request made with curl after the warm-up (status, and the relay's `X-Cache`). Charts: "
-      "`latest-throughput.png`, `latest-cpu.png` beside this file.")
+    bad = [r for r in doc["rows"] if r["errors"] or not 200 <= r["sample_status"] < 300 or not r["requests"]]
+    if bad:
+        w("Rows with errors, no completed request, or a sample that was not 2xx (read them as failures, not figures): "
+          + "; ".join(f"{r['system']} {LOADS[r['load']]} {AUTH[r['auth']]} at {r['connections']} conn.: {r['errors_non2xx']} non-2xx, "
+                      f"{r['errors_socket']} socket errors/timeouts, {r['requests']} requests, sample {r['sample_status']}" for r in bad) + ".")
+        w("")
+    w("*sample* is one request made with curl after the warm-up (status, and the relay's `X-Cache`). Charts (1 KB loads; "
+      "GET 1 MiB is in the tables only): `latest-throughput.png`, `latest-cpu.png` (64 connections), `latest-latency.png` "
+      "(p50 at 1 connection) beside this file.")
     w("")
     return "\n".join(out)
 

@@ -431,7 +431,7 @@ stamp="$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
 python3 "$repo/bench/compare/report.py" --rows "$tmp/rows.jsonl" --out "$out" --stamp "$stamp" --started "$started_at" \
   --finished "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --load-before "$load_before" --load-after "$load_after" --duration "$duration" \
-  --warmup "$warmup" --quick "$quick" --connections "$connections" --commit "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . ':!bench/results' || echo '+changes')" \
+  --warmup "$warmup" --quick "$quick" --connections "$connections" --commit "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- contracts silo edge device || echo '+uncommitted relay changes')" \
   --versions "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), mosquitto $(mosquitto -h | head -1 | awk '{print $3}'), redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), .NET $(dotnet --version)" \
   --token-note "$token_note"
 timeout 120 dotnet "$chart_dll" "$out/$stamp.json" "$out/$stamp" >>"$tmp/logs/chart.log" 2>&1 || { cat "$tmp/logs/chart.log" >&2; echo "chart failed" >&2; }
