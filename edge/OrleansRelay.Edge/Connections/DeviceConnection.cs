@@ -172,9 +172,6 @@ internal sealed partial class DeviceConnection
     /// <summary>This session's response cache and relay (the cache lives beside the socket; created on first use).</summary>
     public SessionRelay Relay => _relay ??= new SessionRelay(this, _cacheOptions, _time, _cacheMetrics);
 
-    /// <summary>The session's relay if one was created (for operators' cache views).</summary>
-    public SessionRelay? ExistingRelay => _relay;
-
     /// <summary>
     /// Sends a request to the device as a new stream and waits for its response head, the timeout or the end of the
     /// session. The body streams: with <paramref name="bufferLimit"/> above zero, a 200 response whose body fits (and
@@ -212,15 +209,19 @@ internal sealed partial class DeviceConnection
         {
             // The first chunk is read before the device hears of the request: a body that is broken from its first
             // byte (a malformed chunk) never reaches the device; the client gets 400.
-            var first = new byte[Math.Min(_settings.ChunkSize, 16 * 1024)];
+            var first = System.Buffers.ArrayPool<byte>.Shared.Rent(Math.Min(_settings.ChunkSize, 16 * 1024));
             try
             {
                 var read = await body.ReadAsync(first, aborted);
-                body = new PrefixedStream(first.AsMemory(0, read), body);
+                body = new PrefixedStream(first.AsSpan(0, read).ToArray(), body);
             }
             catch (Exception ex) when (ex is IOException or Microsoft.AspNetCore.Http.BadHttpRequestException)
             {
                 return RelayResponse.Failure(RelayError.BadClientBody, $"The request body could not be read: {ex.Message}");
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<byte>.Shared.Return(first);
             }
         }
 

@@ -25,17 +25,21 @@ internal static partial class DataPlaneEndpoint
     /// <summary>Routes requests that arrive on the data-plane port to <see cref="HandleAsync"/>, ahead of everything else.</summary>
     public static void UseDataPlane(this WebApplication app)
     {
-        var endpoints = app.Services.GetRequiredService<EdgeEndpoints>();
+        var services = app.Services;
+        var endpoints = services.GetRequiredService<EdgeEndpoints>();
+        // Resolved once: this runs for every request a peer edge forwards.
+        var key = services.GetRequiredService<DataPlaneKey>();
+        var registry = services.GetRequiredService<DeviceSessionRegistry>();
+        var relay = services.GetRequiredService<LocalRelay>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataPlaneEndpoint));
         app.MapWhen(
             context => endpoints.IsDataPlanePort(context.Connection.LocalPort),
-            branch => branch.Run(HandleAsync));
+            branch => branch.Run(context => HandleAsync(context, key, registry, relay, logger)));
     }
 
-    private static async Task HandleAsync(HttpContext context)
+    private static async Task HandleAsync(HttpContext context, DataPlaneKey key, DeviceSessionRegistry registry, LocalRelay relay, ILogger logger)
     {
-        var services = context.RequestServices;
-        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DataPlaneEndpoint));
-        if (!services.GetRequiredService<DataPlaneKey>().Accepts(context.Request.Headers[RelayHeaders.EdgeKey]))
+        if (!key.Accepts(context.Request.Headers[RelayHeaders.EdgeKey]))
         {
             Log.KeyRefused(logger, context.Connection.RemoteIpAddress?.ToString());
             await RelayResponses.WriteErrorAsync(context, StatusCodes.Status401Unauthorized, "Unauthorized");
@@ -49,7 +53,6 @@ internal static partial class DataPlaneEndpoint
             return;
         }
 
-        var registry = services.GetRequiredService<DeviceSessionRegistry>();
         if (!registry.TryGet(deviceId, out var connection) || connection.Epoch != epoch || connection.IsClosing)
         {
             Log.StaleRoute(logger, deviceId, epoch, connection?.Epoch);
@@ -58,7 +61,6 @@ internal static partial class DataPlaneEndpoint
             return;
         }
 
-        var relay = services.GetRequiredService<LocalRelay>();
         await relay.ServeAsync(context, connection, target, RelayHeaders.FromPeerEdge(context, LocalRelay.IsUpgrade(context)));
     }
 
