@@ -380,7 +380,7 @@ relay_rows() { # relay_rows <system> <edge url> <pid...>
 if selected relay-embedded; then
   edge_port=$(free_port) device_port=$(free_port)
   mkdir -p "$tmp/mail-embedded"
-  start relay-embedded dotnet "$edge_dll" --Cluster:Mode=Embedded "${relay_common[@]}" "--Edge:HttpPort=$edge_port" "--Edge:DevicePort=$device_port" \
+  start relay-embedded dotnet "$edge_dll" --Cluster:Mode=Embedded "${relay_common[@]}" "--Edge:HttpPort=$edge_port" "--Edge:DevicePort=$device_port" "--Edge:DataPlanePort=$(free_port)" "--Edge:DataPlaneUpgradePort=$(free_port)" \
     "--Cluster:SiloPort=$(free_port)" "--Cluster:GatewayPort=$(free_port)" "--Mail:PickupDirectory=$tmp/mail-embedded" --Edge:EdgeId=bench-embedded
   edge_pid=$LAST_PID
   wait_for 90 "the embedded edge" http_ready "http://127.0.0.1:$edge_port/readyz"
@@ -402,7 +402,7 @@ if selected relay-cluster || selected relay-cluster-other-edge; then
   silo_pid=$LAST_PID
   wait_for 90 "the silo" http_ready "http://127.0.0.1:$silo_http/readyz"
   edge_a_port=$(free_port) device_a_port=$(free_port)
-  start edge-a dotnet "$edge_dll" "${cluster[@]}" "${relay_common[@]}" "--Edge:HttpPort=$edge_a_port" "--Edge:DevicePort=$device_a_port" --Edge:EdgeId=bench-edge-a
+  start edge-a dotnet "$edge_dll" "${cluster[@]}" "${relay_common[@]}" "--Edge:HttpPort=$edge_a_port" "--Edge:DevicePort=$device_a_port" "--Edge:DataPlanePort=$(free_port)" "--Edge:DataPlaneUpgradePort=$(free_port)" --Edge:EdgeId=bench-edge-a
   edge_a_pid=$LAST_PID
   wait_for 60 "edge A" http_ready "http://127.0.0.1:$edge_a_port/readyz"
   provision_and_connect "http://127.0.0.1:$edge_a_port" "$device_a_port"
@@ -414,7 +414,7 @@ if selected relay-cluster || selected relay-cluster-other-edge; then
   fi
   if selected relay-cluster-other-edge; then
     edge_b_port=$(free_port)
-    start edge-b dotnet "$edge_dll" "${cluster[@]}" "${relay_common[@]}" "--Edge:HttpPort=$edge_b_port" "--Edge:DevicePort=$(free_port)" --Edge:EdgeId=bench-edge-b
+    start edge-b dotnet "$edge_dll" "${cluster[@]}" "${relay_common[@]}" "--Edge:HttpPort=$edge_b_port" "--Edge:DevicePort=$(free_port)" "--Edge:DataPlanePort=$(free_port)" "--Edge:DataPlaneUpgradePort=$(free_port)" --Edge:EdgeId=bench-edge-b
     edge_b_pid=$LAST_PID
     wait_for 60 "edge B" http_ready "http://127.0.0.1:$edge_b_port/readyz"
     log "system relay-cluster-other-edge: edge B :$edge_b_port (pid $edge_b_pid)"
