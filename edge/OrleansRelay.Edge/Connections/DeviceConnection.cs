@@ -287,8 +287,9 @@ internal sealed partial class DeviceConnection
         }
         catch (IOException ex)
         {
-            // The body failed while it was being buffered (the device reset it or the session ended).
-            return RelayResponse.Failure(RelayError.BadDeviceResponse, ex.Message);
+            // The body failed while it was being buffered: the session ended (503, as for any request the session
+            // could not finish), or the device reset the stream (502).
+            return RelayResponse.Failure(_closing.IsCancellationRequested ? RelayError.DeviceOffline : RelayError.BadDeviceResponse, ex.Message);
         }
         catch (BodyTooLargeException)
         {
