@@ -115,8 +115,11 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         return true;
     }
 
-    public ValueTask<DeviceStatus> GetStatus()
+    public async ValueTask<DeviceStatus> GetStatus()
     {
+        // A fresh activation may still be asking the edges for the session (requests do not wait for it any more:
+        // they flow on the edges' cached routes), so status does, bounded, rather than say "offline" wrongly.
+        await WaitForLocateAsync();
         var state = _registration.State;
         var session = _session;
         if (!state.Registered)
@@ -124,7 +127,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             DeactivateOnIdle();
         }
 
-        return ValueTask.FromResult(new DeviceStatus(
+        return new DeviceStatus(
             DeviceId,
             state.Registered,
             state.Name,
@@ -133,7 +136,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             session?.Epoch,
             session?.ConnectedAt,
             session?.InfoJson,
-            state.Registered ? state.RegisteredAt : null));
+            state.Registered ? state.RegisteredAt : null);
     }
 
     public ValueTask<DeviceOwnership> GetOwnership()
@@ -328,13 +331,17 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         }
 
         _routeWatchers[asker.EdgeId] = (asker, _time.GetUtcNow());
+        await WaitForLocateAsync();
+        return CurrentRoute();
+    }
+
+    /// <summary>Waits for the search for a live session after activation, bounded by the search's own timeout.</summary>
+    private async Task WaitForLocateAsync()
+    {
         if (_session is null && !_locating.IsCompleted)
         {
-            // Bounded: a request never waits on the search for longer than the search's own timeout.
             await Task.WhenAny(_locating, Task.Delay(LocateTimeout, _time));
         }
-
-        return CurrentRoute();
     }
 
     public async ValueTask<int> InvalidateCache(string[] paths)
