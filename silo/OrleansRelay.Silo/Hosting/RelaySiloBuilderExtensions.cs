@@ -97,6 +97,7 @@ public static class RelaySiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<Edges.EdgeLivenessMonitor>();
+        silo.Services.TryAddSingleton<Edges.CredentialRevocations>();
         silo.Services.AddOptions<EventOptions>().BindConfiguration(EventOptions.SectionName);
         silo.Services.TryAddSingleton<IDeviceEventStore, MemoryDeviceEventStore>();
         silo.Services.AddOptions<Accounts.AccountOptions>().BindConfiguration(Accounts.AccountOptions.SectionName);

@@ -15,15 +15,18 @@ internal sealed partial class OAuthGrantGrain : Grain, IOAuthGrantGrain
     private const int UsedRefreshIdsKept = 64;
 
     private readonly IPersistentState<OAuthGrantState> _state;
+    private readonly Edges.CredentialRevocations _revocations;
     private readonly TimeProvider _time;
     private readonly ILogger<OAuthGrantGrain> _logger;
 
     public OAuthGrantGrain(
         [PersistentState("oauth-grant", RelaySiloDefaults.AccountStorageName)] IPersistentState<OAuthGrantState> state,
+        Edges.CredentialRevocations revocations,
         TimeProvider time,
         ILogger<OAuthGrantGrain> logger)
     {
         _state = state;
+        _revocations = revocations;
         _time = time;
         _logger = logger;
     }
@@ -124,6 +127,8 @@ internal sealed partial class OAuthGrantGrain : Grain, IOAuthGrantGrain
         State.Revoked = true;
         State.CurrentRefreshId = null;
         await _state.WriteStateAsync();
+        // Edges cache the grant's access tokens, under the user's address.
+        await _revocations.BroadcastAsync(State.Grant?.Email);
         Log.Revoked(_logger, GrantId, State.Grant?.ClientId, reason);
     }
 
