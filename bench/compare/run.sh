@@ -183,10 +183,10 @@ measure() { # measure <system> <base url> <auth> <loads> <pid...>: every load at
         mkdir -p "$out/profiles"
         local profile_file="$out/profiles/$system-$auth-$load-c$c.txt" p
         : >"$profile_file"
-        for p in $pids; do # one section per process: self time by symbol, as a share of all samples
+        for p in $pids; do # one section per process: self time by symbol, as a share of that process's samples
           { echo "== pid $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-100)"
-            perf report -i "$tmp/perf.data" --pid "$p" --no-children --sort dso,sym --stdio --percent-limit 0.5 2>>"$tmp/logs/perf.log" \
-              | grep -v '^#' | grep '%' | head -40; } >>"$profile_file" || true
+            perf report -i "$tmp/perf.data" --pid "$p" --percentage relative --no-children -g none --sort dso,sym --stdio \
+              --percent-limit 0.4 2>>"$tmp/logs/perf.log" | grep -v '^#' | grep '%' | head -50; } >>"$profile_file" || true
         done
       fi
       # shellcheck disable=SC2086
