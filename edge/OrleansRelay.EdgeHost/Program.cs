@@ -6,6 +6,7 @@ if (args.Length > 0 && args[0] == "provision")
 }
 
 var builder = WebApplication.CreateBuilder(args);
+OrleansRelay.Silo.Hosting.RelayLoggingDefaults.AddTo(builder.Configuration);
 var generatedKey = EmbeddedAdminKey.EnsureForEmbedded(builder.Configuration);
 builder.AddRelayEdge();
 var app = builder.Build();

@@ -5,6 +5,7 @@ using OrleansRelay.Silo.Hosting;
 using OrleansRelay.Silo.Storage;
 
 var builder = WebApplication.CreateBuilder(args.Where(a => a != "schema").ToArray());
+RelayLoggingDefaults.AddTo(builder.Configuration);
 var cluster = RelayClusterOptions.From(builder.Configuration, ClusterMode.Localhost);
 var storage = RelayStorageOptions.From(builder.Configuration);
 using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));

@@ -13,9 +13,10 @@ function authHeaders() { return { Authorization: `Bearer ${state.auth.token}` };
 async function signIn(form) {
   const key = form.key.value;
   if (key) {
-    // The key is checked by asking for a device that cannot exist: 404 means the key was accepted, 401 that it was not.
-    const probe = await fetch("/v1/admin/devices/dashboard-key-check", { headers: { "X-Admin-Key": key } });
+    // GET /v1/admin/key answers 204 for the operator key and 401 for anything else.
+    const probe = await fetch("/v1/admin/key", { headers: { "X-Admin-Key": key } });
     if (probe.status === 401) { throw new Error("That key was not accepted."); }
+    if (!probe.ok) { throw new Error(`Sign-in failed (${probe.status}).`); }
     remember({ kind: "operator", token: key }, false);
     return;
   }

@@ -100,7 +100,8 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    private static string Executable(string project, string assembly)
+    /// <summary>The built <paramref name="assembly"/> of <paramref name="project"/> beside the tests (same configuration).</summary>
+    internal static string Executable(string project, string assembly)
     {
         // tests/OrleansRelay.FunctionalTests/bin/<Configuration>/net10.0 → <project>/bin/<Configuration>/net10.0/<assembly>.dll
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
