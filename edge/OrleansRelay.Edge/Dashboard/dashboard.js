@@ -157,6 +157,7 @@ async function showWorkspace() {
   $("#add-device").hidden = !isOperator();
   const wanted = new URLSearchParams(location.search).get("device");
   if (wanted && !state.devices.includes(wanted)) { state.devices.push(wanted); saveDevices(); }
+  await showIntegrations().catch(error => showError("#grants-error", error.message));
   await connectHub();
   for (const id of [...state.devices]) {
     try { await addDevice(id); } catch (error) { showError("#add-error", error.message); }
