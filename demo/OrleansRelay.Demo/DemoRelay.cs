@@ -57,10 +57,15 @@ public sealed class DemoRelay : IAsyncDisposable
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(DemoRelay).Assembly.GetName().Name });
         RelayLoggingDefaults.AddTo(builder.Configuration, quietHostLifetime: true);
+        var bindAddress = builder.Configuration["Edge:BindAddress"] ?? "127.0.0.1";
+        var httpPort = builder.Configuration.GetValue("Edge:HttpPort", 5080);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Edge:BindAddress"] = builder.Configuration["Edge:BindAddress"] ?? "127.0.0.1",
+            ["Edge:BindAddress"] = bindAddress,
             ["Cluster:Mode"] = "Embedded",
+            // The OAuth issuer and confirmation links follow the port the demo runs on (0: a free one, known only later).
+            ["Accounts:PublicUrl"] = builder.Configuration["Accounts:PublicUrl"]
+                ?? (httpPort > 0 ? $"http://{(bindAddress == "0.0.0.0" ? "127.0.0.1" : bindAddress)}:{httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : null),
         });
         var adminKey = EmbeddedAdminKey.EnsureForEmbedded(builder.Configuration) ?? builder.Configuration["Edge:AdminKey"]!;
         builder.AddRelayEdge();
