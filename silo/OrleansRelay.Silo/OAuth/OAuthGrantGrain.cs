@@ -44,6 +44,7 @@ internal sealed partial class OAuthGrantGrain : Grain, IOAuthGrantGrain
 
         State.Grant = grant;
         await _state.WriteStateAsync();
+        await GrainFactory.GetGrain<IOAuthUserGrantsGrain>(grant.Email).Add(GrantId);
         Log.Granted(_logger, GrantId, grant.ClientId, grant.Email, grant.Devices.Length);
     }
 
@@ -127,6 +128,11 @@ internal sealed partial class OAuthGrantGrain : Grain, IOAuthGrantGrain
         State.Revoked = true;
         State.CurrentRefreshId = null;
         await _state.WriteStateAsync();
+        if (State.Grant is { } grant)
+        {
+            await GrainFactory.GetGrain<IOAuthUserGrantsGrain>(grant.Email).Remove(GrantId);
+        }
+
         // Edges cache the grant's access tokens, under the user's address.
         await _revocations.BroadcastAsync(State.Grant?.Email);
         Log.Revoked(_logger, GrantId, State.Grant?.ClientId, reason);

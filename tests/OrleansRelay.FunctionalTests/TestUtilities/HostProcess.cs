@@ -121,13 +121,10 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    private static string Executable(string project, string assembly)
+    /// <summary>The built <paramref name="assembly"/> of <paramref name="project"/> beside the tests (same configuration).</summary>
+    internal static string Executable(string project, string assembly)
     {
-        // tests/OrleansRelay.FunctionalTests/bin/<Configuration>/net10.0 → <project>/bin/<Configuration>/net10.0/<assembly>.dll
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = testBin.Parent!.Name;
-        var root = testBin.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var dll = Path.Combine(root, project, "bin", configuration, testBin.Name, assembly + ".dll");
+        var dll = Path.Combine(RepositoryRoot.Location, project, "bin", RepositoryRoot.Configuration, RepositoryRoot.Framework, assembly + ".dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution first: {assembly} is missing.", dll);
     }
 }
