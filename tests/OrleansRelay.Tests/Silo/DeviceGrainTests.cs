@@ -206,7 +206,12 @@ public sealed class DeviceGrainTests(ClusterFixture fixture)
     {
         var observer = new RecordingEdgeObserver();
         Observers.Add(observer);
-        return (new EdgeRef(id, fixture.Client.CreateObjectReference<IEdgeObserver>(observer), $"http://{id}:5072"), observer);
+        var edge = new EdgeRef(id, fixture.Client.CreateObjectReference<IEdgeObserver>(observer), $"http://{id}:5072");
+
+        // A live lease, as a real edge keeps: without one, the silo's liveness view declares the edge lost once a poll
+        // follows the session's start (on a loaded machine, within a test), and its routes read offline.
+        fixture.Client.GetGrain<IEdgeRegistryGrain>(IEdgeRegistryGrain.Key).Renew(edge, TimeSpan.FromMinutes(10)).AsTask().GetAwaiter().GetResult();
+        return (edge, observer);
     }
 
     // Orleans holds observers weakly; keep them alive for the test's duration.
