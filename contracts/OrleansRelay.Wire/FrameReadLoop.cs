@@ -44,10 +44,12 @@ public static class FrameReadLoop
         {
             var result = await input.ReadAsync(cancellationToken);
             var buffer = result.Buffer;
+            var read = false;
             try
             {
                 if (FrameReader.TryReadFrame(ref buffer, maxPayload, out var frame))
                 {
+                    read = true;
                     return (frame.Type, frame.Payload.ToArray());
                 }
 
@@ -59,7 +61,16 @@ public static class FrameReadLoop
             }
             finally
             {
-                input.AdvanceTo(buffer.Start, buffer.End);
+                // After a frame, what follows it is not examined yet: the next read must return it at once, even if no
+                // more bytes arrive (marking it examined stalled a frame sent right behind, until the next heartbeat).
+                if (read)
+                {
+                    input.AdvanceTo(buffer.Start);
+                }
+                else
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
             }
         }
     }

@@ -78,6 +78,25 @@ public sealed class FrameReaderTests
     }
 
     [Fact]
+    public async Task ReadOneAsync_TwoFramesInOneWrite_ReturnsTheSecondWithoutWaitingForMoreBytes()
+    {
+        // The handshake's last frame and the first request arrive together: the request must not wait in the pipe
+        // for the next bytes to come (until the next heartbeat, 15 s, it once did).
+        var pipe = new Pipe();
+        var both = OutboundFrame.Create(FrameType.Accept, "{}"u8).Span.ToArray()
+            .Concat(OutboundFrame.CreateStream(FrameType.RequestHead, 1, StreamFlags.EndStream, "GET / HTTP/1.1\r\n\r\n"u8).Span.ToArray())
+            .ToArray();
+        await pipe.Writer.WriteAsync(both, TestContext.Current.CancellationToken);
+
+        var accept = await FrameReadLoop.ReadOneAsync(pipe.Reader, Max, TestContext.Current.CancellationToken);
+        var request = await FrameReadLoop.ReadOneAsync(pipe.Reader, Max, TestContext.Current.CancellationToken)
+            .WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.Equal(FrameType.Accept, accept!.Value.Type);
+        Assert.Equal(FrameType.RequestHead, request!.Value.Type);
+    }
+
+    [Fact]
     public void TryReadFrame_TwoFramesInOneRead_ReadsBothInOrder()
     {
         var bytes = OutboundFrame.Create(FrameType.Ping, new byte[8]).Span.ToArray()
