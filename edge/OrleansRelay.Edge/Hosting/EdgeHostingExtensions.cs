@@ -165,6 +165,7 @@ public static class EdgeHostingExtensions
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapAdmin();
+        app.MapMemoryDiagnostics();
         app.MapFactory();
         app.MapRelay();
         app.MapEventStreams();
