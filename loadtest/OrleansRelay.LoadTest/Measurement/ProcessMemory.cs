@@ -39,6 +39,7 @@ internal sealed record ProcessMemory
     public int Threads { get; init; }
 
     public string GcMode => $"{(ServerGc ? "server" : "workstation")}, {HeapCount} heap(s)"
-        + (GcSettings.TryGetValue("DynamicAdaptationMode", out var datas) && datas == "1" ? ", DATAS" : string.Empty)
-        + (GcSettings.TryGetValue("ConserveMemory", out var conserve) && conserve is not ("0" or "") ? $", conserve {conserve}" : string.Empty);
+        + (GcSettings.TryGetValue("GCDynamicAdaptationMode", out var datas) && datas == "1" ? ", DATAS" : string.Empty)
+        + (GcSettings.TryGetValue("GCGen0MaxBudget", out var budget) && long.TryParse(budget, out var bytes) && bytes > 0 ? $", gen0 budget ≤ {bytes / 1048576} MiB" : string.Empty)
+        + (GcSettings.TryGetValue("GCConserveMem", out var conserve) && conserve is not ("0" or "") ? $", conserve {conserve}" : string.Empty);
 }
