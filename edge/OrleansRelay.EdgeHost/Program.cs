@@ -5,7 +5,10 @@ if (args.Length > 0 && args[0] == "provision")
     return await ProvisionCommand.Create().Parse(args[1..]).InvokeAsync();
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json beside the executable, wherever it is started from: with the default (the working directory), a
+// start from elsewhere silently lost the shipped settings, log levels included (every request logged twice at Information).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+OrleansRelay.Silo.Hosting.RelayLoggingDefaults.AddTo(builder.Configuration);
 var generatedKey = EmbeddedAdminKey.EnsureForEmbedded(builder.Configuration);
 builder.AddRelayEdge();
 var app = builder.Build();

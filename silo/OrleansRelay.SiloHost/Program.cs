@@ -5,7 +5,9 @@ using OrleansRelay.Silo.Diagnostics;
 using OrleansRelay.Silo.Hosting;
 using OrleansRelay.Silo.Storage;
 
-var builder = WebApplication.CreateBuilder(args.Where(a => a != "schema").ToArray());
+// appsettings.json beside the executable, wherever it is started from (the default, the working directory, lost it).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args.Where(a => a != "schema").ToArray(), ContentRootPath = AppContext.BaseDirectory });
+RelayLoggingDefaults.AddTo(builder.Configuration);
 var cluster = RelayClusterOptions.From(builder.Configuration, ClusterMode.Localhost);
 var storage = RelayStorageOptions.From(builder.Configuration);
 using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
