@@ -52,8 +52,9 @@ internal static class LoadTestRunner
             ScenarioContext? context = null;
             await using (var monitor = new RunMonitor(relay.Processes, () => context?.Fleet?.Online ?? 0))
             await using (var status = new StatusFileWriter(options.StatusFile, () => StatusText(context?.Fleet, monitor.Phase)))
+            using (var memory = new MemoryProbe(monitor, relay.MemoryEndpoints, relay.AdminKey))
             {
-                context = new ScenarioContext(options, relay, pool, client, monitor, view, result);
+                context = new ScenarioContext(options, relay, pool, client, monitor, memory, view, result);
                 monitor.Start();
                 result.Notes.Add($"Machine load average (1, 5, 15 min) at the start: {LoadAverage()}.");
                 try
@@ -66,6 +67,7 @@ internal static class LoadTestRunner
                     view.Line($"{scenario.Name} failed: {ex}");
                 }
 
+                result.Notes.AddRange(memory.Failures.Order(StringComparer.Ordinal).Select(f => $"Memory probe failed (heap not measured): {f}."));
                 result.Notes.Add($"Machine load average at the end: {LoadAverage()}.");
                 result.Timeline = monitor.Timeline();
             }

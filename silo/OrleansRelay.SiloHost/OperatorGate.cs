@@ -3,7 +3,7 @@ using OrleansRelay.Silo.Hosting;
 namespace OrleansRelay.SiloHost;
 
 /// <summary>
-/// Puts the operator's pages (<c>/dashboard</c>, <c>/metrics</c>) behind <c>Silo:AdminKey</c>. Browsers get a Basic
+/// Puts the operator's pages (<c>/dashboard</c>, <c>/metrics</c>, <c>/diagnostics</c>) behind <c>Silo:AdminKey</c>. Browsers get a Basic
 /// challenge (any user name, the key as password); scrapers send <c>Authorization: Bearer</c>. Without a configured
 /// key the pages stay closed.
 /// </summary>

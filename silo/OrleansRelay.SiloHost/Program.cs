@@ -1,6 +1,7 @@
 using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 using OrleansRelay.SiloHost;
+using OrleansRelay.Silo.Diagnostics;
 using OrleansRelay.Silo.Hosting;
 using OrleansRelay.Silo.Storage;
 
@@ -39,10 +40,13 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddRuntimeInstrumentation()
     .AddPrometheusExporter());
 var app = builder.Build();
-app.UseOperatorGate(builder.Configuration["Silo:AdminKey"], "/dashboard", "/metrics");
+app.UseOperatorGate(builder.Configuration["Silo:AdminKey"], "/dashboard", "/metrics", "/diagnostics");
 app.MapPrometheusScrapingEndpoint("/metrics");
 app.MapOrleansDashboard(routePrefix: "/dashboard");
 app.MapGet("/healthz", () => Results.Text("ok"));
+
+// Operator only (behind the gate): a full GC, then heap and RSS (the load test reports them per connected device).
+app.MapPost("/diagnostics/memory", () => Results.Json(MemoryDiagnostics.Collect(), MemoryJsonContext.Default.MemoryReport));
 
 // Ready once this silo is an active cluster member (joining, shutting down or declared dead: 503).
 app.MapGet("/readyz", (ISiloStatusOracle membership) => membership.CurrentStatus == SiloStatus.Active

@@ -26,7 +26,9 @@ internal sealed partial class DeviceConnection
     private readonly Action<string[]> _onCacheInvalidate;
     private readonly NotificationForwarder _notifications;
     private readonly EdgeMetrics _metrics;
-    private readonly ConcurrentDictionary<uint, DeviceStream> _streams = new();
+    // Sized for the idle session (the default is ProcessorCount lock objects and 31 buckets per connection); it grows
+    // with the streams in flight.
+    private readonly ConcurrentDictionary<uint, DeviceStream> _streams = new(concurrencyLevel: 1, capacity: 1);
     private readonly Action<uint, int> _grantCredit;
     private readonly CacheOptions _cacheOptions;
     private readonly CacheMetrics? _cacheMetrics;
@@ -96,7 +98,7 @@ internal sealed partial class DeviceConnection
                 Close(CloseCodes.HeartbeatTimeout, $"Nothing received for {silent.TotalSeconds:0.#} s.");
             },
             _closing.Token);
-        var notifications = _notifications.RunAsync(_closing.Token);
+        _notifications.Start(_closing.Token);
         using var overflow = _sender.Overflowed.Register(OnSenderOverflow);
         try
         {
@@ -121,7 +123,7 @@ internal sealed partial class DeviceConnection
                 ? "The device disconnected before answering."
                 : $"The device's connection closed before it answered ({_closeReason}).");
             await heartbeat;
-            await notifications;
+            await _notifications.Completion;
         }
     }
 

@@ -237,8 +237,11 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
         }
 
         var settings = DeviceSessionSettings.From(_options);
+        // The session keeps only what it needs of the hello: a lambda over `hello` would keep the whole message (its
+        // device info as a JsonDocument) alive for the connection's life.
+        var deviceId = hello.DeviceId;
         var connection = new DeviceConnection(
-            hello.DeviceId,
+            deviceId,
             result.Epoch,
             context.ConnectionId,
             context.Transport.Input,
@@ -248,8 +251,8 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
             _time,
             _logger,
             _metrics,
-            paths => _ = InvalidateCacheAsync(hello.DeviceId, paths),
-            new NotificationForwarder(_grains.GetGrain<IDeviceGrain>(hello.DeviceId), hello.DeviceId, result.Epoch, sender, _time, _logger),
+            paths => _ = InvalidateCacheAsync(deviceId, paths),
+            new NotificationForwarder(_grains.GetGrain<IDeviceGrain>(deviceId), deviceId, result.Epoch, sender, _time, _logger),
             _cacheOptions,
             _cacheMetrics)
         {

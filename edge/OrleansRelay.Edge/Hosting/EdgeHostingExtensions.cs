@@ -168,6 +168,7 @@ public static class EdgeHostingExtensions
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapAdmin();
+        app.MapMemoryDiagnostics();
         app.MapFactory();
         app.MapEventStreams();
         app.MapAllEvents();

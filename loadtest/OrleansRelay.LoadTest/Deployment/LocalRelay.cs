@@ -17,6 +17,7 @@ internal sealed class LocalRelay : IRelayTarget
     private readonly List<HostProcess?> _edges = [];
     private readonly List<EdgeEndpoint> _endpoints = [];
     private HostProcess? _silo;
+    private int _siloHttpPort;
 
     private LocalRelay(LocalRelayOptions options)
     {
@@ -38,6 +39,12 @@ internal sealed class LocalRelay : IRelayTarget
         .. _edges.Select((edge, i) => edge is null || edge.HasExited ? null : new MonitoredProcess(ProcessRole.Edge, $"edge-{i + 1}", edge.Pid)).OfType<MonitoredProcess>(),
     ];
 
+    public IReadOnlyList<MemoryEndpoint> MemoryEndpoints =>
+    [
+        .. _silo is null ? [] : new[] { new MemoryEndpoint(ProcessRole.Silo, "silo", new Uri($"http://127.0.0.1:{_siloHttpPort}/diagnostics/memory")) },
+        .. _endpoints.Select((e, i) => _edges[i] is null ? null : new MemoryEndpoint(ProcessRole.Edge, $"edge-{i + 1}", new Uri(e.Http, ExternalRelay.EdgeMemoryPath))).OfType<MemoryEndpoint>(),
+    ];
+
     public bool CanStopEdges => true;
 
     public static async Task<LocalRelay> StartAsync(LocalRelayOptions options, CancellationToken cancellationToken)
@@ -48,6 +55,7 @@ internal sealed class LocalRelay : IRelayTarget
             if (!options.Embedded)
             {
                 var siloHttp = FreePort.Next();
+                relay._siloHttpPort = siloHttp;
                 relay._silo = await HostProcess.StartAsync(
                     RelayExecutables.Silo,
                     "silo",
@@ -57,6 +65,8 @@ internal sealed class LocalRelay : IRelayTarget
                         $"--Cluster:SiloPort={FreePort.Next()}",
                         $"--Cluster:GatewayPort={relay._gatewayPort}",
                         $"--Silo:HttpPort={siloHttp}",
+                        // The same key as the edges': the load test reads the silo's memory probe with it.
+                        $"--Silo:AdminKey={relay.AdminKey}",
                         "--Logging:LogLevel:Default=Warning",
                     ],
                     options.LogDirectory,

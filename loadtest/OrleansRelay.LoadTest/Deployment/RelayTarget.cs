@@ -13,6 +13,9 @@ internal interface IRelayTarget : IAsyncDisposable
 
     IReadOnlyList<MonitoredProcess> Processes { get; }
 
+    /// <summary>The relay processes' memory probes the load test can reach with the operator key.</summary>
+    IReadOnlyList<MemoryEndpoint> MemoryEndpoints { get; }
+
     /// <summary>Whether <see cref="StopEdgeAsync"/> can stop an edge (the load test started it).</summary>
     bool CanStopEdges { get; }
 

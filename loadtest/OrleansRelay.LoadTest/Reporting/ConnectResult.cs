@@ -1,3 +1,5 @@
+using OrleansRelay.LoadTest.Measurement;
+
 namespace OrleansRelay.LoadTest.Reporting;
 
 /// <summary>A connect storm: how long until every device was accepted, what it cost in memory, what went wrong.</summary>
@@ -22,12 +24,30 @@ internal sealed record ConnectResult
     /// <summary>Relay RSS before the devices were provisioned (their grains activated).</summary>
     public double RelayRssBeforeProvisioningMiB { get; init; }
 
-    /// <summary>Relay RSS just before the storm (devices provisioned, none connected).</summary>
-    public required double RelayRssBeforeMiB { get; init; }
+    /// <summary>The relay's memory just before the storm (devices provisioned, none connected).</summary>
+    public required RelayMemory Before { get; init; }
 
-    public required double RelayRssAfterMiB { get; init; }
+    /// <summary>The relay's memory with every device connected, after the settle time.</summary>
+    public required RelayMemory After { get; init; }
 
-    public double RelayRssGrowthKiBPerDevice => Connected == 0 ? 0 : Math.Round((RelayRssAfterMiB - RelayRssBeforeMiB) * 1024 / Connected, 2);
+    public double RelayRssBeforeMiB => Before.RelayRssMiB;
+
+    public double RelayRssAfterMiB => After.RelayRssMiB;
+
+    public double RelayRssGrowthKiBPerDevice => PerDevice(After.RelayRssMiB - Before.RelayRssMiB) ?? 0;
+
+    public double? EdgeRssGrowthKiBPerDevice => PerDevice(After.EdgeRssMiB - Before.EdgeRssMiB);
+
+    public double? SiloRssGrowthKiBPerDevice => PerDevice(After.SiloRssMiB - Before.SiloRssMiB);
+
+    /// <summary>Managed heap after a full GC, growth per connected device (null when the probes did not answer).</summary>
+    public double? EdgeHeapGrowthKiBPerDevice => PerDevice(After.EdgeHeapMiB - Before.EdgeHeapMiB);
+
+    public double? SiloHeapGrowthKiBPerDevice => PerDevice(After.SiloHeapMiB - Before.SiloHeapMiB);
+
+    public double? RelayHeapGrowthKiBPerDevice => PerDevice(After.RelayHeapMiB - Before.RelayHeapMiB);
 
     public double LoadGeneratorRssMiB { get; init; }
+
+    private double? PerDevice(double? growthMiB) => growthMiB is { } mib && Connected > 0 ? Math.Round(mib * 1024 / Connected, 2) : null;
 }

@@ -40,6 +40,7 @@ internal static class ReportWriter
             md.Append("## Connect storm\n\n| devices | online | seconds | unavailable (retried) | failures | gave up | connect p50 ms | p99 ms | max ms | relay RSS before → after MiB | KiB per device | load generator RSS MiB |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             md.Append(CultureInfo.InvariantCulture, $"| {c.Devices:N0} | {c.Connected:N0} | {c.Seconds:0.00} | {c.RejectedUnavailable:N0} | {c.FailureCount:N0} | {c.GaveUp} | {c.ConnectTime.P50Ms:0.0} | {c.ConnectTime.P99Ms:0.0} | {c.ConnectTime.MaxMs:0.0} | {c.RelayRssBeforeMiB:0.0} → {c.RelayRssAfterMiB:0.0} | {c.RelayRssGrowthKiBPerDevice:0.0} | {c.LoadGeneratorRssMiB:0} |\n\n");
             AppendCounts(md, "Connect failures", c.Failures);
+            AppendConnectMemory(md, c);
         }
 
         if (result.Phases.Count > 0)
@@ -89,13 +90,13 @@ internal static class ReportWriter
 
         if (result.Soak.Count > 0)
         {
-            md.Append("## Soak cycles\n\n| cycle | devices | connect s | requests | errors | edge RSS MiB | silo RSS MiB |\n|---|---|---|---|---|---|---|\n");
+            md.Append("## Soak cycles\n\n| cycle | devices | connect s | requests | errors | edge RSS MiB | silo RSS MiB | edge heap MiB | silo heap MiB |\n|---|---|---|---|---|---|---|---|---|\n");
             foreach (var s in result.Soak)
             {
-                md.Append(CultureInfo.InvariantCulture, $"| {s.Cycle} | {s.Devices:N0} | {s.ConnectSeconds:0.00} | {s.Requests:N0} | {s.Errors} | {s.EdgeRssMiB:0.0} | {s.SiloRssMiB:0.0} |\n");
+                md.Append(CultureInfo.InvariantCulture, $"| {s.Cycle} | {s.Devices:N0} | {s.ConnectSeconds:0.00} | {s.Requests:N0} | {s.Errors} | {s.EdgeRssMiB:0.0} | {s.SiloRssMiB:0.0} | {MiB(s.EdgeHeapMiB)} | {MiB(s.SiloHeapMiB)} |\n");
             }
 
-            md.Append('\n');
+            md.Append("\nRSS is read after the cycle's devices left; the heap (managed heap after a full blocking GC, from each process's memory probe) every 10th cycle only, since a forced GC changes the RSS of the cycles after it.\n\n");
         }
 
         foreach (var note in result.Notes)
@@ -120,6 +121,27 @@ internal static class ReportWriter
         md.Append("Per-second timeline (requests, latency, devices online, CPU and RSS of every process): `results.json`.\n");
         return md.ToString();
     }
+
+    /// <summary>The storm's memory by process: RSS as sampled, and heap and RSS after a full GC (memory probe).</summary>
+    private static void AppendConnectMemory(StringBuilder md, ConnectResult c)
+    {
+        md.Append("### Memory per connected device\n\n| process | RSS before → after MiB | RSS KiB per device | heap after full GC before → after MiB | heap KiB per device | RSS after full GC MiB | threads |\n|---|---|---|---|---|---|---|\n");
+        var (b, a) = (c.Before, c.After);
+        md.Append(CultureInfo.InvariantCulture, $"| edge | {b.EdgeRssMiB:0.0} → {a.EdgeRssMiB:0.0} | {c.EdgeRssGrowthKiBPerDevice:0.0} | {MiB(b.EdgeHeapMiB)} → {MiB(a.EdgeHeapMiB)} | {KiB(c.EdgeHeapGrowthKiBPerDevice)} | {MiB(a.EdgeRssAfterGcMiB)} | {a.EdgeThreads} |\n");
+        md.Append(CultureInfo.InvariantCulture, $"| silo | {b.SiloRssMiB:0.0} → {a.SiloRssMiB:0.0} | {c.SiloRssGrowthKiBPerDevice:0.0} | {MiB(b.SiloHeapMiB)} → {MiB(a.SiloHeapMiB)} | {KiB(c.SiloHeapGrowthKiBPerDevice)} | {MiB(a.SiloRssAfterGcMiB)} | {a.SiloThreads} |\n");
+        md.Append(CultureInfo.InvariantCulture, $"| **relay** | {b.RelayRssMiB:0.0} → {a.RelayRssMiB:0.0} | **{c.RelayRssGrowthKiBPerDevice:0.0}** | {MiB(b.RelayHeapMiB)} → {MiB(a.RelayHeapMiB)} | **{KiB(c.RelayHeapGrowthKiBPerDevice)}** | {MiB(a.EdgeRssAfterGcMiB + a.SiloRssAfterGcMiB)} | |\n\n");
+        md.Append("RSS before is read just before the storm (devices provisioned), after it 3 s after the last device was accepted, each before the memory probe's full GC; heap is the managed heap after that GC. ");
+        if (a.GcModes is { } modes)
+        {
+            md.Append("GC: ").Append(modes).Append('.');
+        }
+
+        md.Append("\n\n");
+    }
+
+    private static string MiB(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "–";
+
+    private static string KiB(double? value) => value is { } v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "–";
 
     private static void AppendCounts(StringBuilder md, string title, IReadOnlyDictionary<string, long> counts)
     {

@@ -12,8 +12,9 @@ internal sealed class ScenarioContext
 {
     private readonly DevicePool _pool;
 
-    public ScenarioContext(LoadOptions options, IRelayTarget relay, DevicePool pool, RelayClient client, RunMonitor monitor, ConsoleView view, RunResult result)
+    public ScenarioContext(LoadOptions options, IRelayTarget relay, DevicePool pool, RelayClient client, RunMonitor monitor, MemoryProbe memory, ConsoleView view, RunResult result)
     {
+        Memory = memory;
         Options = options;
         Relay = relay;
         _pool = pool;
@@ -30,6 +31,9 @@ internal sealed class ScenarioContext
     public RelayClient Client { get; }
 
     public RunMonitor Monitor { get; }
+
+    /// <summary>The relay's memory: RSS, and heap after a full GC in each process.</summary>
+    public MemoryProbe Memory { get; }
 
     public ConsoleView View { get; }
 

@@ -13,7 +13,7 @@ namespace OrleansRelay.Silo.Accounts;
 /// the sign-in failure counter is volatile on purpose (it only has to slow an attacker down, and it must never lock
 /// the owner out for good).
 /// </summary>
-internal sealed partial class AccountGrain : Grain, IAccountGrain
+internal sealed partial class AccountGrain : Grain, IAccountGrain, IIncomingGrainCallFilter
 {
     private static readonly PasswordHasher<string> Hasher = new();
     private readonly IPersistentState<AccountState> _state;
@@ -24,6 +24,9 @@ internal sealed partial class AccountGrain : Grain, IAccountGrain
     private readonly ILogger<AccountGrain> _logger;
     private int _failures;
     private DateTimeOffset _throttledUntil;
+
+    /// <summary>Whether this activation served anything but device binds (a person or a token check uses it).</summary>
+    private bool _servedUser;
 
     public AccountGrain(
         [PersistentState("account", RelaySiloDefaults.AccountStorageName)] IPersistentState<AccountState> state,
@@ -59,6 +62,25 @@ internal sealed partial class AccountGrain : Grain, IAccountGrain
         {
             await SendConfirmationAsync();
         }
+
+        // Every connecting device binds its owner's account: an activation that only did that holds nothing volatile
+        // (no sign-in failures), so it goes now instead of keeping an activation per connected device for the idle
+        // collection age. One that people use stays for their token checks.
+        if (!_servedUser && _failures == 0)
+        {
+            DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>Notes calls other than device binds, which keep the activation.</summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (context.InterfaceMethod?.Name is not (nameof(BindDevice) or nameof(UnbindDevice)))
+        {
+            _servedUser = true;
+        }
+
+        await context.Invoke();
     }
 
     public async ValueTask UnbindDevice(string deviceId)

@@ -24,6 +24,10 @@ internal sealed class ConfirmationGrain : Grain, IConfirmationGrain
         _state.State.ExpiresAt = expires;
         _state.State.Used = false;
         await _state.WriteStateAsync();
+
+        // Persisted: a person opens the link minutes or days later, and the grain reloads then. Keeping the
+        // activation meanwhile cost every newly bound device another activation's memory.
+        DeactivateOnIdle();
     }
 
     public ValueTask<ConfirmationCheck> Check()

@@ -268,6 +268,22 @@ public sealed class RelayEndToEndTests(RelayFixture fixture)
     }
 
     [Fact]
+    public async Task MemoryProbe_ForOperatorsOnly_ReportsHeapAfterFullGc()
+    {
+        using var anonymous = new HttpClient { BaseAddress = Client.BaseAddress };
+        using var refused = await anonymous.PostAsync("/v1/admin/diagnostics/memory", content: null, Token);
+        using var response = await Client.PostAsync("/v1/admin/diagnostics/memory", content: null, Token);
+        var report = await response.Content.ReadFromJsonAsync<OrleansRelay.Silo.Diagnostics.MemoryReport>(Token);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.NotNull(report);
+        Assert.True(report.HeapBytes > 0 && report.RssBytes > 0 && report.Threads > 0, $"heap {report.HeapBytes}, RSS {report.RssBytes}, threads {report.Threads}");
+        Assert.Equal(5, report.Generations.Count);
+        Assert.NotEmpty(report.GcSettings);
+    }
+
+    [Fact]
     public async Task UnknownDevice_Is404()
     {
         using var response = await Client.GetAsync("/v1/devices/no-such-device/api/device", Token);

@@ -63,6 +63,7 @@ public sealed class LoadTestSmokeTests : IDisposable
         Assert.Empty(connect.Failures);
         Assert.Equal(0, connect.GaveUp);
         Assert.True(connect.RelayRssAfterMiB > 0);
+        Assert.True(connect.After.EdgeHeapMiB > 0 && connect.After.SiloHeapMiB > 0, "the memory probes of edge and silo did not answer");
 
         Assert.Equal(2, results["relay"].Phases.Count);
         var cached = results["cached"].Phases;
@@ -95,6 +96,7 @@ public sealed class LoadTestSmokeTests : IDisposable
             Assert.Equal(0, cycle.Errors);
             Assert.True(cycle.EdgeRssMiB > 0 && cycle.SiloRssMiB > 0);
         });
+        Assert.True(soak[^1].EdgeHeapMiB > 0 && soak[^1].SiloHeapMiB > 0, "the last soak cycle's heap was not measured");
     }
 
     public void Dispose()
