@@ -29,6 +29,11 @@ builder.WebHost.UseUrls($"http://0.0.0.0:{httpPort}");
 builder.UseOrleans(silo =>
 {
     silo.AddRelaySilo(cluster, storage);
+    if (cluster.KubernetesHosting)
+    {
+        silo.UseKubernetesHosting();
+    }
+
     silo.AddDashboard();
 });
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
