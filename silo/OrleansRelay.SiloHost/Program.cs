@@ -4,7 +4,14 @@ using OrleansRelay.SiloHost;
 using OrleansRelay.Silo.Hosting;
 using OrleansRelay.Silo.Storage;
 
-var builder = WebApplication.CreateBuilder(args.Where(a => a != "schema").ToArray());
+var builder = WebApplication.CreateBuilder(args.Where(a => a is not ("schema" or HealthProbe.Command)).ToArray());
+var httpPort = builder.Configuration.GetValue("Silo:HttpPort", 8080);
+if (args.Contains(HealthProbe.Command))
+{
+    // `orleansrelay-silo healthcheck`: the container image's health check (GET /healthz on this silo's HTTP port).
+    return await HealthProbe.RunAsync(HealthProbe.LocalUrl("0.0.0.0", httpPort));
+}
+
 var cluster = RelayClusterOptions.From(builder.Configuration, ClusterMode.Localhost);
 var storage = RelayStorageOptions.From(builder.Configuration);
 using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
@@ -24,7 +31,6 @@ if (args.Contains("schema"))
 }
 
 await SchemaSetup.EnsureAsync(storage, logger, TimeSpan.FromSeconds(60), CancellationToken.None);
-var httpPort = builder.Configuration.GetValue("Silo:HttpPort", 8080);
 builder.WebHost.UseUrls($"http://0.0.0.0:{httpPort}");
 builder.UseOrleans(silo =>
 {
