@@ -68,7 +68,7 @@ LABEL org.opencontainers.image.title="orleansrelay-edge" \
       org.opencontainers.image.description="OrleansRelay edge: client API 5080, device TCP 5070, edge-to-edge data plane 5072/5073"
 COPY --from=published /out/edge /app
 # Where `provision --secret-file` writes in setup jobs (deploy/compose/compose.yaml); a volume mounted here inherits it.
-COPY --from=published --chown=1654:1654 --chmod=0700 /out/state /var/lib/orleansrelay
+COPY --from=published --chown=1654:1654 /out/state /var/lib/orleansrelay
 # Production default: an Orleans client of the silos found in Redis (set ConnectionStrings__Redis, Edge__AdminKey).
 ENV Cluster__Mode=Redis
 # client API (HTTP/1.1 and 2), device protocol, data plane (HTTP/2 cleartext), data-plane upgrades (HTTP/1.1)
@@ -102,7 +102,7 @@ LABEL org.opencontainers.image.title="orleansrelay-device" \
       org.opencontainers.image.base.name="${RUNTIME_DEPS_IMAGE}"
 COPY --from=published /out/device /app
 # The device's secret or identity file, on a volume (ORLEANSRELAY_SECRET_FILE=/var/lib/orleansrelay/<id>.secret).
-COPY --from=published --chown=1654:1654 --chmod=0700 /out/state /var/lib/orleansrelay
+COPY --from=published --chown=1654:1654 /out/state /var/lib/orleansrelay
 WORKDIR /app
 USER 1654:1654
 # Every option of the daemon as ORLEANSRELAY_<NAME> (ORLEANSRELAY_SERVER, _DEVICE_ID, _SECRET_FILE, _LOCAL, ...).
