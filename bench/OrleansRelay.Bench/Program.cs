@@ -23,7 +23,7 @@ Console.CancelKeyPress += (_, e) =>
 string[] relayArgs =
 [
     "--Edge:HttpPort=0", "--Edge:DevicePort=0", $"--Cluster:SiloPort={FreePort()}", $"--Cluster:GatewayPort={FreePort()}",
-    "--Logging:LogLevel:Default=Warning",
+    "--Logging:LogLevel:Default=Warning", "--Demo:LanPort=0",
 ];
 await using var relay = await DemoRelay.StartAsync(relayArgs, deviceServicePort: 0, stop.Token);
 using var viaRelay = new HttpClient { BaseAddress = relay.EdgeUrl };

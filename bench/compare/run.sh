@@ -21,6 +21,8 @@
 #   bench/compare/run.sh --duration 20 --warmup 5 --connections "1 64" --systems "nginx-1hop relay-embedded"
 #   bench/compare/run.sh --no-build          use the existing Release build
 #   bench/compare/run.sh --out DIR           results elsewhere (default bench/results/compare)
+#   bench/compare/run.sh --profile           also perf-record the relay's processes during each measured relay row:
+#                                            top frames per row in <out>/profiles/ (figures carry perf's overhead)
 #
 # Installs nginx, wrk, mosquitto and redis-server with apt-get when missing. Binds 127.0.0.1 only (free ports), runs in
 # a fresh temp dir (KEEP_TMP=1 keeps it), and stops exactly the processes it started, by PID, on exit.
@@ -31,7 +33,7 @@ source scripts/lib/services.sh # ensure_packages, wait_for
 source scripts/lib/relay.sh    # relay_bin, http_ready, stop_pids
 
 all_systems="direct nginx-1hop nginx-2hop mqtt relay-embedded relay-cluster relay-cluster-other-edge"
-duration=10 warmup=3 quick=false build=true systems="$all_systems" connections="1 64" out="$repo/bench/results/compare"
+duration=10 warmup=3 quick=false build=true profile=false systems="$all_systems" connections="1 64" out="$repo/bench/results/compare"
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -42,6 +44,7 @@ while [ $# -gt 0 ]; do
     --connections) connections="$2"; shift ;;
     --no-build) build=false ;;
     --out) out="$2"; shift ;;
+    --profile) profile=true ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -55,6 +58,11 @@ log() { echo "[compare $(( $(date +%s) - t0 )) s] $*" >&2; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 ensure_packages nginx:nginx wrk:wrk mosquitto:mosquitto redis-server:redis-server curl:curl python3:python3
+if $profile; then
+  ensure_packages perf:linux-perf
+  # perf can name JIT frames only with the perf map, and only without W^X double mapping (docs/performance.md)
+  export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+fi
 tmp="$(mktemp -d /tmp/orleansrelay-compare.XXXXXX)"
 chmod 755 "$tmp" # nginx workers run as an unprivileged user and read the backend's files from here
 mkdir -p "$tmp/logs" "$tmp/results"
@@ -164,7 +172,23 @@ measure() { # measure <system> <base url> <auth> <loads> <pid...>: every load at
       wjson="$tmp/results/$system-$auth-$load-c$c.wrk.json"
       # shellcheck disable=SC2086
       before=$(cpu_ticks $pids); b0=$(cpu_ticks $(nginx_pids "$backend_pid")); m0=$(machine_ticks)
+      local perf_pid=""
+      if $profile && [ "${system#relay}" != "$system" ] && [ "$c" -gt 1 ]; then
+        perf record -F 499 -g -o "$tmp/perf.data" -p "$(echo $pids | tr ' ' ',')" -- sleep "$duration" >>"$tmp/logs/perf.log" 2>&1 &
+        perf_pid=$!
+      fi
       wrk_run "$url" "$c" "$duration" "${load_method[$load]}" "$headers" "$wjson"
+      if [ -n "$perf_pid" ]; then
+        wait "$perf_pid" || true
+        mkdir -p "$out/profiles"
+        local profile_file="$out/profiles/$system-$auth-$load-c$c.txt" p
+        : >"$profile_file"
+        for p in $pids; do # one section per process: self time by symbol, as a share of that process's samples
+          { echo "== pid $p: $(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-100)"
+            perf report -i "$tmp/perf.data" --pid "$p" --percentage relative --no-children -g none --sort dso,sym --stdio \
+              --percent-limit 0.4 2>>"$tmp/logs/perf.log" | grep -v '^#' | grep '%' | head -50; } >>"$profile_file" || true
+        done
+      fi
       # shellcheck disable=SC2086
       after=$(cpu_ticks $pids); b1=$(cpu_ticks $(nginx_pids "$backend_pid")); m1=$(machine_ticks)
       [ -s "$wjson" ] || echo '{"requests":0,"duration_us":0,"bytes":0,"errors":{"connect":0,"read":0,"write":0,"status":0,"timeout":0},"latency_us":{"p50":0,"p90":0,"p99":0,"max":0,"mean":0}}' >"$wjson"

@@ -2,6 +2,7 @@ using System.Net;
 using OrleansRelay.Contracts.Grains;
 using OrleansRelay.Device;
 using OrleansRelay.Edge.Hosting;
+using OrleansRelay.Silo.Hosting;
 
 namespace OrleansRelay.Demo;
 
@@ -23,6 +24,9 @@ public sealed class DemoRelay : IAsyncDisposable
         DeviceService = deviceService;
         AdminKey = adminKey;
     }
+
+    /// <summary>The demo device's LAN listener and discovery responder.</summary>
+    public DemoLan Lan { get; private set; } = null!;
 
     /// <summary>The edge host (with its silo).</summary>
     public WebApplication Edge { get; }
@@ -52,10 +56,16 @@ public sealed class DemoRelay : IAsyncDisposable
         await deviceService.StartAsync(cancellationToken);
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(DemoRelay).Assembly.GetName().Name });
+        RelayLoggingDefaults.AddTo(builder.Configuration, quietHostLifetime: true);
+        var bindAddress = builder.Configuration["Edge:BindAddress"] ?? "127.0.0.1";
+        var httpPort = builder.Configuration.GetValue("Edge:HttpPort", 5080);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Edge:BindAddress"] = builder.Configuration["Edge:BindAddress"] ?? "127.0.0.1",
+            ["Edge:BindAddress"] = bindAddress,
             ["Cluster:Mode"] = "Embedded",
+            // The OAuth issuer and confirmation links follow the port the demo runs on (0: a free one, known only later).
+            ["Accounts:PublicUrl"] = builder.Configuration["Accounts:PublicUrl"]
+                ?? (httpPort > 0 ? $"http://{(bindAddress == "0.0.0.0" ? "127.0.0.1" : bindAddress)}:{httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture)}" : null),
         });
         var adminKey = EmbeddedAdminKey.EnsureForEmbedded(builder.Configuration) ?? builder.Configuration["Edge:AdminKey"]!;
         builder.AddRelayEdge();
@@ -90,6 +100,7 @@ public sealed class DemoRelay : IAsyncDisposable
         Daemon.SessionAccepted += _ => accepted.TrySetResult();
         // What the controller logs (watering started, zone renamed) goes out as notifications.
         DeviceService.Services.GetRequiredService<IrrigationController>().Changed += message => Daemon.Notify(message);
+        Lan = await DemoLan.StartAsync(Edge.Configuration, Daemon, Edge.Services.GetRequiredService<ILoggerFactory>());
         _daemonRun = Daemon.RunAsync(_stopDaemon.Token);
         await accepted.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
     }
@@ -99,6 +110,11 @@ public sealed class DemoRelay : IAsyncDisposable
     {
         await _stopDaemon.CancelAsync();
         await _daemonRun;
+        if (Lan is not null)
+        {
+            await Lan.DisposeAsync();
+        }
+
         Daemon?.Dispose();
         await Edge.StopAsync();
         await DeviceService.StopAsync();

@@ -27,41 +27,19 @@ try
 {
     relay = await DemoRelay.StartAsync([.. args.Where(a => !a.StartsWith(ServicePortArgument, StringComparison.Ordinal))], deviceServicePort, stop.Token);
 }
-catch (IOException ex) when (ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+catch (Exception ex) when (ex is IOException { InnerException: Microsoft.AspNetCore.Connections.AddressInUseException }
+    or System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse })
 {
     Console.Error.WriteLine($"""
         {ex.Message}
         Another process uses one of the demo's ports. Stop it, or choose other ports, e.g.:
-          dotnet run --project demo/OrleansRelay.Demo -- --Edge:HttpPort=6080 --Edge:DevicePort=6070 --Edge:DataPlanePort=6072 --Edge:DataPlaneUpgradePort=6073 --Demo:ServicePort=6090 --Cluster:SiloPort=12111 --Cluster:GatewayPort=31000
+          dotnet run --project demo/OrleansRelay.Demo -- --Edge:HttpPort=6080 --Edge:DevicePort=6070 --Edge:DataPlanePort=6072 --Edge:DataPlaneUpgradePort=6073 --Demo:ServicePort=6090 --Cluster:SiloPort=12111 --Cluster:GatewayPort=31000 --Demo:LanPort=6780 --Demo:DiscoveryPort=0
         """);
     return 1;
 }
 
 await using var _ = relay;
-var api = $"{relay.EdgeUrl}v1/devices/{DemoRelay.DeviceId}/api";
-Console.WriteLine($$"""
-
-    OrleansRelay is running (embedded mode: edge + silo in this process, in-memory storage).
-
-      Client API (edge)      {{relay.EdgeUrl}}
-      Device port (edge)     {{relay.Edge.Services.GetRequiredService<OrleansRelay.Edge.Hosting.EdgeEndpoints>().DeviceEndPoint}}
-      Demo device service    {{relay.DeviceServiceUrl}}  (the daemon forwards relayed requests here)
-      Demo device id         {{DemoRelay.DeviceId}}
-      Admin key (this run)   {{relay.AdminKey}}
-      Dashboard              {{relay.EdgeUrl}}?device={{DemoRelay.DeviceId}}  (sign in under "Operators" with the key)
-
-    Try it (through the relay):
-
-      curl -s -H 'X-Admin-Key: {{relay.AdminKey}}' {{api}}/device
-      curl -s -H 'X-Admin-Key: {{relay.AdminKey}}' {{api}}/zones
-      curl -s -X POST -H 'X-Admin-Key: {{relay.AdminKey}}' -H 'Content-Type: application/json' -d '{"minutes":10}' {{api}}/zones/1/water
-
-    Live notifications and presence (Server-Sent Events; water a zone in another terminal):
-
-      curl -N -H 'X-Admin-Key: {{relay.AdminKey}}' {{relay.EdgeUrl}}v1/devices/{{DemoRelay.DeviceId}}/events
-
-    Press Ctrl+C to stop.
-    """);
+Console.WriteLine(DemoBanner.For(relay));
 
 // The edge's host lifetime turns SIGINT and SIGTERM into a graceful stop of everything started above.
 await relay.Edge.WaitForShutdownAsync(stop.Token);

@@ -20,14 +20,18 @@ public sealed class LocalForwarder : IHttpRequestHandler, IUpgradeRequestHandler
     };
 
     private readonly HttpMessageInvoker _invoker;
-    private readonly string _origin;
+    private readonly string _serviceBase;
     private readonly bool _plainText;
     private readonly TimeSpan _connectTimeout;
 
-    /// <summary>Creates the forwarder for the service at <paramref name="baseUri"/>.</summary>
+    /// <summary>
+    /// Creates the forwarder for the service at <paramref name="baseUri"/>. Its path is kept: a relayed target is
+    /// appended to it (<c>http://127.0.0.1:8080/api</c> + <c>/zones</c> → <c>/api/zones</c>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The URL has a query or fragment (a target could not be appended to it).</exception>
     public LocalForwarder(Uri baseUri, int maxConnections, TimeSpan connectTimeout)
     {
-        _origin = baseUri.GetLeftPart(UriPartial.Authority);
+        _serviceBase = ServiceBase.Of(baseUri);
         _plainText = baseUri.Scheme == Uri.UriSchemeHttp;
         _connectTimeout = connectTimeout;
         var handler = CreateHandler();
@@ -162,9 +166,9 @@ public sealed class LocalForwarder : IHttpRequestHandler, IUpgradeRequestHandler
     };
 
     private HttpRequestMessage CreateRequest(HttpRequestHead head) =>
-        // The target is appended to the service's origin, never resolved against it: resolving would send a
-        // network-path target ("//other-host/x") to another host on the device's network.
-        new(new HttpMethod(head.Method), new Uri(_origin + head.Target, UriKind.Absolute));
+        // The target is appended to the service's base URL, never resolved against it: resolving would drop the base
+        // path, and would send a network-path target ("//other-host/x") to another host on the device's network.
+        new(new HttpMethod(head.Method), new Uri(_serviceBase + head.Target, UriKind.Absolute));
 
     /// <summary>The head's headers minus hop-by-hop ones, with the device-level token renamed to <c>Authorization</c>.</summary>
     private static IEnumerable<KeyValuePair<string, string>> EndToEndHeaders(HttpRequestHead head)

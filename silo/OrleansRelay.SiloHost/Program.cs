@@ -4,7 +4,13 @@ using OrleansRelay.SiloHost;
 using OrleansRelay.Silo.Hosting;
 using OrleansRelay.Silo.Storage;
 
-var builder = WebApplication.CreateBuilder(args.Where(a => a is not ("schema" or HealthProbe.Command)).ToArray());
+// appsettings.json beside the executable, wherever it is started from (the default, the working directory, lost it).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args.Where(a => a is not ("schema" or HealthProbe.Command)).ToArray(),
+    ContentRootPath = AppContext.BaseDirectory,
+});
+RelayLoggingDefaults.AddTo(builder.Configuration);
 var httpPort = builder.Configuration.GetValue("Silo:HttpPort", 8080);
 if (args.Contains(HealthProbe.Command))
 {

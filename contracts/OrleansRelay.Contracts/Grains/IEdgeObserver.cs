@@ -41,6 +41,15 @@ public interface IEdgeObserver : IGrainObserver
     [AlwaysInterleave]
     Task RouteChanged(string deviceId, DeviceRoute route);
 
+    /// <summary>
+    /// Credentials were revoked: drop every cached sign-in of <paramref name="email"/> (its session tokens and the OAuth
+    /// tokens issued for it), or of everyone when null (an OAuth client was deleted). Completes once they are dropped, so
+    /// the revoking call can return knowing no live edge still admits them.
+    /// </summary>
+    [Alias("CredentialsRevoked")]
+    [AlwaysInterleave]
+    Task CredentialsRevoked(string? email);
+
     /// <summary>The cached responses of a device whose session this edge holds (null: no such session here).</summary>
     [Alias("GetCache")]
     [AlwaysInterleave]

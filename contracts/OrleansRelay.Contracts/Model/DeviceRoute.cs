@@ -9,19 +9,21 @@ namespace OrleansRelay.Contracts.Model;
 /// <param name="Epoch">The live session's epoch (0 when offline). The owning edge serves a request only for this epoch.</param>
 /// <param name="DataPlaneUrl">The owning edge's data-plane address (<c>http://host:port</c>, HTTP/2).</param>
 /// <param name="DataPlaneUpgradeUrl">The owning edge's data-plane address for upgrade requests (HTTP/1.1).</param>
+/// <param name="Owner">
+/// The normalized address of the user who may reach the device (its live session's hello, else the stored one; null:
+/// no user). It comes with the epoch, so an edge's cached access decision matches the session its request reaches.
+/// </param>
 [GenerateSerializer, Immutable, Alias("OrleansRelay.DeviceRoute")]
 public sealed record DeviceRoute(
     [property: Id(0)] bool Registered,
     [property: Id(1)] string? EdgeId,
     [property: Id(2)] long Epoch,
     [property: Id(3)] string? DataPlaneUrl,
-    [property: Id(4)] string? DataPlaneUpgradeUrl = null)
+    [property: Id(4)] string? DataPlaneUpgradeUrl = null,
+    [property: Id(5)] string? Owner = null)
 {
     /// <summary>The route of a device that is not provisioned.</summary>
     public static DeviceRoute Unknown { get; } = new(false, null, 0, null);
-
-    /// <summary>The route of a provisioned device without a live session.</summary>
-    public static DeviceRoute Offline { get; } = new(true, null, 0, null);
 
     /// <summary>Whether a live session exists.</summary>
     public bool Online => EdgeId is not null;

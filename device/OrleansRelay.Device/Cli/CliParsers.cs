@@ -16,4 +16,21 @@ internal static class CliParsers
         result.AddError($"'{text}' is not an absolute http(s) URL.");
         return null;
     }
+
+    /// <summary>An http(s) URL that relayed paths can be appended to: no query, no fragment.</summary>
+    public static Uri? ServiceUrl(ArgumentResult result)
+    {
+        if (HttpUrl(result) is not { } uri)
+        {
+            return null;
+        }
+
+        if (ServiceBase.Problem(uri) is { } problem)
+        {
+            result.AddError(problem);
+            return null;
+        }
+
+        return uri;
+    }
 }

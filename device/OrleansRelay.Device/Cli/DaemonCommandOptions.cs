@@ -25,9 +25,10 @@ internal sealed class DaemonCommandOptions
 
     public Option<Uri> Local { get; } = new("--local", "-l")
     {
-        Description = "Base URL of the device's REST service.",
+        Description = "Base URL of the device's REST service. Its path is kept: a relayed /zones goes to /api/zones with "
+            + "--local http://127.0.0.1:8080/api (appended, never resolved against it, so a request cannot leave this service).",
         DefaultValueFactory = _ => new Uri("http://127.0.0.1:8080"),
-        CustomParser = CliParsers.HttpUrl,
+        CustomParser = CliParsers.ServiceUrl,
     };
 
     public Option<int> Concurrency { get; } = new("--max-concurrency") { Description = "Most requests sent to the local service at once.", DefaultValueFactory = _ => 16 };

@@ -3,7 +3,8 @@ using System.Text;
 namespace OrleansRelay.Device.Discovery;
 
 /// <summary>
-/// The LAN discovery datagrams (UTF-8, no line end). Probe, broadcast to UDP 15800: <c>CloudREST || DISCOVER</c>.
+/// The LAN discovery datagrams (UTF-8, no line end). Probe, broadcast to UDP 15800: <c>CloudREST || DISCOVER</c> (any
+/// datagram is answered as a probe, as the thesis's clients send any "dummy message"; this is the one to send).
 /// Reply, sent to the prober's address on UDP 15900: <c>CloudREST || &lt;MAC&gt; || &lt;name&gt; || &lt;REST API URL&gt;</c>.
 /// </summary>
 public static class DiscoveryMessages

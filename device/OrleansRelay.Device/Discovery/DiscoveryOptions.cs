@@ -22,4 +22,10 @@ public sealed record DiscoveryOptions
     /// device's address on the interface that reaches the prober.
     /// </summary>
     public required Uri RestApi { get; init; }
+
+    /// <summary>Replies one sender address can get in a burst (reflection guard; see <see cref="ReplyRateLimiter"/>).</summary>
+    public int RepliesPerSender { get; init; } = 4;
+
+    /// <summary>How often a sender earns one more reply, up to <see cref="RepliesPerSender"/>.</summary>
+    public TimeSpan ReplyRefillInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

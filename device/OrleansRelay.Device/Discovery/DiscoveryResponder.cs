@@ -7,8 +7,10 @@ using Microsoft.Extensions.Logging;
 namespace OrleansRelay.Device.Discovery;
 
 /// <summary>
-/// Answers LAN discovery probes (see <see cref="DiscoveryMessages"/>). Only the exact probe is answered, with one
-/// datagram no larger than the probe's reply format allows, so the responder cannot be used to amplify traffic.
+/// Answers LAN discovery probes (see <see cref="DiscoveryMessages"/>): any datagram is a probe, as the thesis's
+/// clients send "a dummy message" (the documented <c>CloudREST || DISCOVER</c> is one). Each gets one reply datagram to
+/// the sender's UDP 15900, as long as the sender's address has replies left (<see cref="ReplyRateLimiter"/>): a reply
+/// is larger than a probe, so unlimited replies would reflect traffic at whoever a forged source address names.
 /// </summary>
 public sealed partial class DiscoveryResponder : IAsyncDisposable
 {
@@ -18,12 +20,14 @@ public sealed partial class DiscoveryResponder : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private readonly string _mac;
+    private readonly ReplyRateLimiter _limiter;
 
     private DiscoveryResponder(DiscoveryOptions options, ILogger logger)
     {
         _options = options;
         _logger = logger;
         _mac = PrimaryMac();
+        _limiter = new ReplyRateLimiter(options.RepliesPerSender, options.ReplyRefillInterval);
         _udp = new UdpClient(new IPEndPoint(options.BindAddress, options.Port)) { EnableBroadcast = true };
         LocalEndPoint = (IPEndPoint)_udp.Client.LocalEndPoint!;
         Log.Listening(_logger, LocalEndPoint.ToString(), _mac);
@@ -61,9 +65,9 @@ public sealed partial class DiscoveryResponder : IAsyncDisposable
                 continue;
             }
 
-            if (!datagram.Buffer.AsSpan().SequenceEqual(DiscoveryMessages.ProbeBytes))
+            if (!_limiter.TryTake(datagram.RemoteEndPoint.Address))
             {
-                Log.NotAProbe(_logger, datagram.RemoteEndPoint.ToString(), datagram.Buffer.Length);
+                Log.RateLimited(_logger, datagram.RemoteEndPoint.ToString(), datagram.Buffer.Length);
                 continue;
             }
 
@@ -134,8 +138,8 @@ public sealed partial class DiscoveryResponder : IAsyncDisposable
         [LoggerMessage(4401, LogLevel.Information, "Discovery: answered {Target}: {Reply}")]
         public static partial void Answered(ILogger logger, string target, string reply);
 
-        [LoggerMessage(4402, LogLevel.Debug, "Discovery: ignored a {Bytes}-byte datagram from {Remote} that is not a probe")]
-        public static partial void NotAProbe(ILogger logger, string remote, int bytes);
+        [LoggerMessage(4404, LogLevel.Debug, "Discovery: not answering the {Bytes}-byte probe from {Remote}: that address has no replies left for now")]
+        public static partial void RateLimited(ILogger logger, string remote, int bytes);
 
         [LoggerMessage(4403, LogLevel.Debug, "Discovery: socket error: {Detail}")]
         public static partial void ReceiveFailed(ILogger logger, string detail);

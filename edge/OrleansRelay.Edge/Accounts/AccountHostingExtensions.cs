@@ -21,7 +21,8 @@ internal static class AccountHostingExtensions
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName);
         services.TryAddSingleton<SigningSecret>();
         services.TryAddSingleton<TokenService>();
-        services.TryAddSingleton<DeviceAccess>();
+        services.TryAddSingleton<CredentialCache>();
+        services.TryAddSingleton(sp => new DeviceAccess(sp.GetRequiredService<DataPlane.DeviceRoutes>()));
         services.TryAddSingleton<DeviceLister>();
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AccountJsonContext.Default));
         services.AddAuthentication(RelayClaims.Scheme)

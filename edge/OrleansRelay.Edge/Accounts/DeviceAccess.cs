@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
-using OrleansRelay.Contracts.Grains;
+using OrleansRelay.Edge.DataPlane;
 using OrleansRelay.Edge.OAuth;
 using OrleansRelay.Wire;
 
@@ -9,15 +9,16 @@ namespace OrleansRelay.Edge.Accounts;
 /// <summary>
 /// Who may reach which device: an operator any device; a signed-in user only the devices whose hello names the
 /// user's (confirmed) address. The one check the relay, the event streams, device-side auth and the hub share.
-/// Callers answer a refusal with 404, exactly as for an unknown device.
+/// Callers answer a refusal with 404, exactly as for an unknown device. The owner comes with the device's route
+/// (<see cref="DeviceRoutes"/>, kept per edge and pushed by the grain), so a repeated check makes no cluster call.
 /// </summary>
 public sealed class DeviceAccess
 {
-    private readonly IGrainFactory _grains;
+    private readonly DeviceRoutes _routes;
 
-    public DeviceAccess(IGrainFactory grains)
+    internal DeviceAccess(DeviceRoutes routes)
     {
-        _grains = grains;
+        _routes = routes;
     }
 
     /// <summary>Whether the authenticated caller of <paramref name="context"/> may reach <paramref name="deviceId"/>.</summary>
@@ -41,8 +42,8 @@ public sealed class DeviceAccess
             return false;
         }
 
-        var ownership = await _grains.GetGrain<IDeviceGrain>(deviceId).GetOwnership();
-        return ownership.Registered && string.Equals(ownership.Email, email, StringComparison.Ordinal);
+        var route = await _routes.ResolveAsync(deviceId);
+        return route.Registered && string.Equals(route.Owner, email, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -16,7 +16,8 @@ namespace OrleansRelay.Edge.Accounts;
 /// The relay's one authentication scheme. The operator key (<c>X-Admin-Key</c>, or as a bearer token) makes an
 /// operator; any other bearer token must be a user session token whose signature, expiry and generation check out (the
 /// last against the account grain, so revocation takes effect on every edge at once), or an OAuth access token of a
-/// grant that still stands (<see cref="OAuthAccessTokens"/>). Challenges answer 401 with the
+/// grant that still stands (<see cref="OAuthAccessTokens"/>); a token that passed once is remembered until revoked
+/// (<see cref="CredentialCache"/>). Challenges answer 401 with the
 /// contract's body; forbidden answers 404, so a caller learns nothing about device ids that are not theirs.
 /// </summary>
 internal sealed partial class RelayAuthenticationHandler : AuthenticationHandler<AuthenticationSchemeOptions>
@@ -25,6 +26,7 @@ internal sealed partial class RelayAuthenticationHandler : AuthenticationHandler
     private readonly TokenService _tokens;
     private readonly IGrainFactory _grains;
     private readonly OAuthAccessTokens _oauthTokens;
+    private readonly CredentialCache _cache;
 
     public RelayAuthenticationHandler(
         IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -33,9 +35,11 @@ internal sealed partial class RelayAuthenticationHandler : AuthenticationHandler
         OperatorKey operatorKey,
         TokenService tokens,
         IGrainFactory grains,
-        OAuthAccessTokens oauthTokens)
+        OAuthAccessTokens oauthTokens,
+        CredentialCache cache)
         : base(options, logger, encoder)
     {
+        _cache = cache;
         _oauthTokens = oauthTokens;
         _operatorKey = operatorKey;
         _tokens = tokens;
@@ -80,12 +84,26 @@ internal sealed partial class RelayAuthenticationHandler : AuthenticationHandler
             return Operator();
         }
 
+        if (_cache.Find(bearer) is { } known)
+        {
+            return AuthenticateResult.Success(new AuthenticationTicket(known, RelayClaims.Scheme));
+        }
+
+        // Checked in full once, then remembered until revoked (CredentialCache): the mark catches a revocation that
+        // arrives while this check reads the grains.
+        var mark = _cache.Mark();
         var token = await _tokens.ValidateAsync(bearer);
         if (token is null)
         {
             // Not a session token: perhaps an OAuth client's access token.
-            var (principal, problem) = await _oauthTokens.AuthenticateAsync(bearer, Context.RequestAborted);
-            return principal is null ? Refuse(problem!) : AuthenticateResult.Success(new AuthenticationTicket(principal, RelayClaims.Scheme));
+            var (principal, expires, problem) = await _oauthTokens.AuthenticateAsync(bearer, Context.RequestAborted);
+            if (principal is null)
+            {
+                return Refuse(problem!);
+            }
+
+            _cache.Add(bearer, principal.FindFirst(RelayClaims.Email)!.Value, principal, expires, mark);
+            return AuthenticateResult.Success(new AuthenticationTicket(principal, RelayClaims.Scheme));
         }
 
         if (!await _grains.GetGrain<IAccountGrain>(token.Email).IsTokenValid(token.TokenId, token.Generation))
@@ -93,7 +111,9 @@ internal sealed partial class RelayAuthenticationHandler : AuthenticationHandler
             return Refuse("token revoked");
         }
 
-        return AuthenticateResult.Success(new AuthenticationTicket(token.ToPrincipal(), RelayClaims.Scheme));
+        var user = token.ToPrincipal();
+        _cache.Add(bearer, token.Email, user, token.Expires, mark);
+        return AuthenticateResult.Success(new AuthenticationTicket(user, RelayClaims.Scheme));
     }
 
     protected override async Task HandleChallengeAsync(AuthenticationProperties properties)

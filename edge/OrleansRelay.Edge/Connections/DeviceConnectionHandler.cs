@@ -109,7 +109,7 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
 
             if (connection is not null)
             {
-                await RunSessionAsync(connection);
+                await RunSessionAsync(connection, sender);
             }
         }
         catch (ProtocolException ex)
@@ -255,13 +255,12 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
         {
             SupportsUpgrade = hello.HasFeature(HelloFeatures.Upgrade),
         };
-        sender.TrySend(HandshakeJson.ToFrame(FrameType.Accept, settings.ToAccept(result.Epoch), WireJsonContext.Default.AcceptMessage));
         _metrics.Handshake("accepted");
         Log.Accepted(_logger, hello.DeviceId, result.Epoch, context.RemoteEndPoint?.ToString());
         return connection;
     }
 
-    private async Task RunSessionAsync(DeviceConnection connection)
+    private async Task RunSessionAsync(DeviceConnection connection, FrameSender sender)
     {
         var displaced = _registry.Add(connection);
         displaced?.Close(CloseCodes.Replaced, "A newer connection of this device replaced this one.");
@@ -272,6 +271,10 @@ internal sealed partial class DeviceConnectionHandler : ConnectionHandler
             {
                 return;
             }
+
+            // Accepted only once the session is in the registry: a device that sees its accept may be asked for at
+            // once, and this edge must then find the session here (it answered 503 in that gap).
+            sender.TrySend(HandshakeJson.ToFrame(FrameType.Accept, DeviceSessionSettings.From(_options).ToAccept(connection.Epoch), WireJsonContext.Default.AcceptMessage));
 
             await connection.RunAsync();
         }

@@ -1,5 +1,6 @@
 using OrleansRelay.Contracts.Grains;
 using OrleansRelay.Contracts.Model;
+using OrleansRelay.Edge.Accounts;
 using OrleansRelay.Edge.DataPlane;
 using OrleansRelay.Edge.Events;
 using OrleansRelay.Wire.Handshake;
@@ -12,11 +13,13 @@ internal sealed class EdgeObserver : IEdgeObserver
     private readonly DeviceSessionRegistry _registry;
     private readonly DeviceEventFeeds _feeds;
     private readonly Lazy<DeviceRoutes> _routes;
+    private readonly CredentialCache _credentials;
 
-    public EdgeObserver(DeviceSessionRegistry registry, DeviceEventFeeds feeds, IServiceProvider services)
+    public EdgeObserver(DeviceSessionRegistry registry, DeviceEventFeeds feeds, CredentialCache credentials, IServiceProvider services)
     {
         _registry = registry;
         _feeds = feeds;
+        _credentials = credentials;
         // The route table depends on this edge's identity, which depends on this observer: resolve it on first use.
         _routes = new Lazy<DeviceRoutes>(() => (DeviceRoutes)services.GetService(typeof(DeviceRoutes))!);
     }
@@ -50,10 +53,20 @@ internal sealed class EdgeObserver : IEdgeObserver
         return Task.CompletedTask;
     }
 
-    public Task<HeldSession?> FindSession(string deviceId) =>
-        Task.FromResult(_registry.TryGet(deviceId, out var connection)
+    public Task CredentialsRevoked(string? email)
+    {
+        _credentials.Revoke(email);
+        return Task.CompletedTask;
+    }
+
+    public Task<HeldSession?> FindSession(string deviceId)
+    {
+        // The device's grain started afresh and lost the edges it told about route changes: ask it again next time.
+        _routes.Value.Forget(deviceId);
+        return Task.FromResult(_registry.TryGet(deviceId, out var connection)
             ? new HeldSession(connection.Epoch, connection.ConnectedAt)
             : null);
+    }
 
     public async Task<DeviceCacheView?> GetCache(string deviceId, long epoch) =>
         TryGetSession(deviceId, epoch, out var connection) ? await connection.Relay.ViewAsync() : null;

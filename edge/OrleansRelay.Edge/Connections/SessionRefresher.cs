@@ -17,6 +17,8 @@ namespace OrleansRelay.Edge.Connections;
 /// </summary>
 internal sealed partial class SessionRefresher : BackgroundService
 {
+    private readonly Accounts.CredentialCache _credentials;
+    private readonly DataPlane.DeviceRoutes _routes;
     private readonly DeviceSessionRegistry _registry;
     private readonly EdgeIdentity _identity;
     private readonly EdgeLease _lease;
@@ -35,6 +37,8 @@ internal sealed partial class SessionRefresher : BackgroundService
         EdgeIdentity identity,
         EdgeLease lease,
         DeviceEventHub events,
+        Accounts.CredentialCache credentials,
+        DataPlane.DeviceRoutes routes,
         IGrainFactory grains,
         IOptions<EdgeOptions> options,
         TimeProvider time,
@@ -45,6 +49,8 @@ internal sealed partial class SessionRefresher : BackgroundService
         _identity = identity;
         _lease = lease;
         _events = events;
+        _credentials = credentials;
+        _routes = routes;
         _grains = grains;
         _options = options.Value;
         _time = time;
@@ -60,6 +66,9 @@ internal sealed partial class SessionRefresher : BackgroundService
     public void OnClusterChanged(int gateways, int previousGateways)
     {
         Log.ClusterChanged(_logger, previousGateways, gateways);
+        // Revocations and route changes may have been missed while the cluster was out of reach: ask again.
+        _credentials.Revoke(null);
+        _routes.Clear();
         _urgent.Release();
     }
 

@@ -13,9 +13,10 @@ function authHeaders() { return { Authorization: `Bearer ${state.auth.token}` };
 async function signIn(form) {
   const key = form.key.value;
   if (key) {
-    // The key is checked by asking for a device that cannot exist: 404 means the key was accepted, 401 that it was not.
-    const probe = await fetch("/v1/admin/devices/dashboard-key-check", { headers: { "X-Admin-Key": key } });
+    // GET /v1/admin/key answers 204 for the operator key and 401 for anything else.
+    const probe = await fetch("/v1/admin/key", { headers: { "X-Admin-Key": key } });
     if (probe.status === 401) { throw new Error("That key was not accepted."); }
+    if (!probe.ok) { throw new Error(`Sign-in failed (${probe.status}).`); }
     remember({ kind: "operator", token: key }, false);
     return;
   }
@@ -156,6 +157,7 @@ async function showWorkspace() {
   $("#add-device").hidden = !isOperator();
   const wanted = new URLSearchParams(location.search).get("device");
   if (wanted && !state.devices.includes(wanted)) { state.devices.push(wanted); saveDevices(); }
+  await showIntegrations().catch(error => showError("#grants-error", error.message));
   await connectHub();
   for (const id of [...state.devices]) {
     try { await addDevice(id); } catch (error) { showError("#add-error", error.message); }

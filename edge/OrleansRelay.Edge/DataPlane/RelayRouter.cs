@@ -50,20 +50,32 @@ internal sealed partial class RelayRouter
         _logger = logger;
     }
 
-    /// <summary>Relays the client's request for <paramref name="deviceId"/> to <paramref name="target"/> on the device. Returns the status.</summary>
-    public async Task<int> RelayAsync(HttpContext context, string deviceId, string target)
+    /// <summary>
+    /// Relays the client's request for <paramref name="deviceId"/> to <paramref name="target"/> on the device. Returns the
+    /// status. <paramref name="user"/> is the address of the user the request acts for (null: an operator): the session
+    /// that serves it must be that user's device, judged by the route of that very session (owner and epoch come
+    /// together), so a device that changed hands is never reached through an access decision made for its last session.
+    /// </summary>
+    public async Task<int> RelayAsync(HttpContext context, string deviceId, string target, string? user)
     {
         for (var attempt = 0; ; attempt++)
         {
-            if (_sessions.TryGet(deviceId, out var connection) && !connection.IsClosing)
+            var local = _sessions.TryGet(deviceId, out var connection) && !connection.IsClosing;
+            if (local && user is null)
             {
-                return await _local.ServeAsync(context, connection, target, RelayHeaders.FromClient(context, LocalRelay.IsUpgrade(context)));
+                return await ServeLocallyAsync(context, connection!, target);
             }
 
             DeviceRoute route;
             try
             {
-                route = await _routes.ResolveAsync(deviceId).AsTask().WaitAsync(RouteLookupTimeout, context.RequestAborted);
+                route = await ResolveAsync(context, deviceId);
+                if (local && route.Epoch != connection!.Epoch)
+                {
+                    // Learned before this session began: the session here is newer, ask for its route.
+                    _routes.Forget(deviceId, route);
+                    route = await ResolveAsync(context, deviceId);
+                }
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {
@@ -75,9 +87,14 @@ internal sealed partial class RelayRouter
                 return await UnavailableAsync(context, "The relay cluster is unavailable.");
             }
 
-            if (!route.Registered)
+            if (!route.Registered || (user is not null && !string.Equals(route.Owner, user, StringComparison.Ordinal)))
             {
                 return await RelayResponses.WriteErrorAsync(context, StatusCodes.Status404NotFound, "Unknown device.");
+            }
+
+            if (local && route.Epoch == connection!.Epoch)
+            {
+                return await ServeLocallyAsync(context, connection, target);
             }
 
             if (!route.Online || route.DataPlaneUrl is null)
@@ -104,6 +121,17 @@ internal sealed partial class RelayRouter
                 return await UnavailableAsync(context, "The device's session moved or ended while the request was on its way; try again.");
             }
         }
+    }
+
+    private Task<int> ServeLocallyAsync(HttpContext context, DeviceConnection connection, string target) =>
+        _local.ServeAsync(context, connection, target, RelayHeaders.FromClient(context, LocalRelay.IsUpgrade(context)));
+
+    private ValueTask<DeviceRoute> ResolveAsync(HttpContext context, string deviceId)
+    {
+        var lookup = _routes.ResolveAsync(deviceId);
+        return lookup.IsCompletedSuccessfully
+            ? lookup
+            : new ValueTask<DeviceRoute>(lookup.AsTask().WaitAsync(RouteLookupTimeout, context.RequestAborted));
     }
 
     /// <summary>How long a route lookup may take before the client is answered 503 (a call toward a silo just killed otherwise waits 30 s).</summary>

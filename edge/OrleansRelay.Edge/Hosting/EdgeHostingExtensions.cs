@@ -145,6 +145,9 @@ public static class EdgeHostingExtensions
         // Peer edges' forwarded requests take their own short path, ahead of the client pipeline.
         DataPlane.DataPlaneEndpoint.UseDataPlane(app);
         app.UseRelayRootGuard();
+        // The relay takes its own short path too (Http/RelayEndpoint); routing and the client API's middleware follow.
+        app.UseRelay();
+        app.UseRouting();
         app.UseAuthentication();
         // Before authorization: requests refused for lack of credentials count toward their address's limit too.
         app.UseRateLimiter();
@@ -166,7 +169,6 @@ public static class EdgeHostingExtensions
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapAdmin();
         app.MapFactory();
-        app.MapRelay();
         app.MapEventStreams();
         app.MapAllEvents();
         app.MapHub<DeviceHub>(DeviceHub.Path).RequireAuthorization(RelayClaims.UserOrOperatorPolicy);

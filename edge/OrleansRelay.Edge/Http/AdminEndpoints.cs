@@ -21,6 +21,8 @@ internal static class AdminEndpoints
         group.MapDelete("/{deviceId}", DeleteAsync);
         group.MapGet("/{deviceId}/cache", GetCacheAsync);
         group.MapDelete("/{deviceId}/cache", PurgeCacheAsync);
+        // Checks an operator key without touching anything (the dashboard's sign-in): 204, or 401 from the filter.
+        routes.MapGet("/v1/admin/key", () => Results.NoContent()).AddEndpointFilter<AdminKeyFilter>();
     }
 
     private static async Task<IResult> GetCacheAsync(string deviceId, IGrainFactory grains)

@@ -18,6 +18,8 @@ internal static class DashboardEndpoints
         ["signalr.min.js"] = "text/javascript; charset=utf-8",
         ["consent.html"] = "text/html; charset=utf-8",
         ["consent.js"] = "text/javascript; charset=utf-8",
+        ["grants.js"] = "text/javascript; charset=utf-8",
+        ["icon.svg"] = "image/svg+xml",
     };
 
     public static void MapDashboard(this IEndpointRouteBuilder routes)

@@ -71,7 +71,7 @@ internal static partial class AuthorizeEndpoints
         var codeId = Guid.NewGuid().ToString("N");
         var generation = long.Parse(context.User.FindFirst(RelayClaims.Generation)!.Value, System.Globalization.CultureInfo.InvariantCulture);
         await grains.GetGrain<IOAuthGrantGrain>(grantId).Create(new OAuthGrant(
-            request.ClientId!, email, devices, generation, codeId, time.GetUtcNow() + options.Value.AuthorizationCodeLifetime));
+            request.ClientId!, email, devices, generation, codeId, time.GetUtcNow() + options.Value.AuthorizationCodeLifetime) { GrantedAt = time.GetUtcNow() });
         Log.Consented(logger, request.ClientId, email, devices.Length, grantId);
         var principal = OAuthPrincipals.Create(email, grantId, devices, GrantedScopes(request), new(OAuthClaims.CodeId, codeId));
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

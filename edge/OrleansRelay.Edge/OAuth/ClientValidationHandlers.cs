@@ -8,12 +8,14 @@ namespace OrleansRelay.Edge.OAuth;
 /// <summary>
 /// Client checks OpenIddict leaves to the host in degraded mode (clients live in Orleans grains, not in OpenIddict's
 /// stores): the client of an authorization request exists and names a registered redirect URI (an error is then
-/// shown, never redirected to an unregistered URI); clients at the token and introspection endpoints authenticate.
+/// shown, never redirected to an unregistered URI); clients at the token, introspection and revocation endpoints
+/// authenticate.
 /// </summary>
 internal sealed partial class ClientValidationHandlers :
     IOpenIddictServerHandler<ValidateAuthorizationRequestContext>,
     IOpenIddictServerHandler<ValidateTokenRequestContext>,
-    IOpenIddictServerHandler<ValidateIntrospectionRequestContext>
+    IOpenIddictServerHandler<ValidateIntrospectionRequestContext>,
+    IOpenIddictServerHandler<ValidateRevocationRequestContext>
 {
     private readonly OAuthClients _clients;
     private readonly ILogger<ClientValidationHandlers> _logger;
@@ -38,6 +40,8 @@ internal sealed partial class ClientValidationHandlers :
     public ValueTask HandleAsync(ValidateTokenRequestContext context) => AuthenticateAsync(context, "token", context.ClientId, context.ClientSecret);
 
     public ValueTask HandleAsync(ValidateIntrospectionRequestContext context) => AuthenticateAsync(context, "introspection", context.ClientId, context.ClientSecret);
+
+    public ValueTask HandleAsync(ValidateRevocationRequestContext context) => AuthenticateAsync(context, "revocation", context.ClientId, context.ClientSecret);
 
     private async ValueTask AuthenticateAsync(BaseValidatingContext context, string endpoint, string? clientId, string? secret)
     {

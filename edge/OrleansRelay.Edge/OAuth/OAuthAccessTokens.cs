@@ -23,8 +23,8 @@ internal sealed class OAuthAccessTokens
         _grains = grains;
     }
 
-    /// <summary>The relay principal for <paramref name="token"/>, or the reason it is refused.</summary>
-    public async Task<(ClaimsPrincipal? Principal, string? Problem)> AuthenticateAsync(string token, CancellationToken cancellationToken)
+    /// <summary>The relay principal for <paramref name="token"/> and the token's expiry, or the reason it is refused.</summary>
+    public async Task<(ClaimsPrincipal? Principal, DateTimeOffset Expires, string? Problem)> AuthenticateAsync(string token, CancellationToken cancellationToken)
     {
         ClaimsPrincipal principal;
         try
@@ -33,19 +33,19 @@ internal sealed class OAuthAccessTokens
         }
         catch (OpenIddictExceptions.ProtocolException e)
         {
-            return (null, $"neither a session token nor a valid OAuth access token ({e.Error}: {e.ErrorDescription})");
+            return (null, default, $"neither a session token nor a valid OAuth access token ({e.Error}: {e.ErrorDescription})");
         }
 
         if (principal.GetClaim(Claims.Subject) is not { } email
             || principal.GetClaim(OAuthClaims.Grant) is not { } grantId
             || principal.GetClaim(Claims.ClientId) is not { } clientId)
         {
-            return (null, "OAuth token lacks its subject, grant or client");
+            return (null, default, "OAuth token lacks its subject, grant or client");
         }
 
         if (!await _grains.GetGrain<IOAuthGrantGrain>(grantId).IsActive())
         {
-            return (null, "OAuth grant revoked");
+            return (null, default, "OAuth grant revoked");
         }
 
         var claims = new List<Claim>
@@ -55,6 +55,7 @@ internal sealed class OAuthAccessTokens
             new(OAuthClaims.Grant, grantId),
         };
         claims.AddRange(principal.GetClaims(OAuthClaims.Device).Select(device => new Claim(OAuthClaims.Device, device)));
-        return (new ClaimsPrincipal(new ClaimsIdentity(claims, RelayClaims.Scheme, RelayClaims.Email, ClaimTypes.Role)), null);
+        var expires = principal.GetExpirationDate() ?? DateTimeOffset.MinValue;
+        return (new ClaimsPrincipal(new ClaimsIdentity(claims, RelayClaims.Scheme, RelayClaims.Email, ClaimTypes.Role)), expires, null);
     }
 }

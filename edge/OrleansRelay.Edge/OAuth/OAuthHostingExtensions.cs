@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -13,17 +14,21 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace OrleansRelay.Edge.OAuth;
 
 /// <summary>
-/// OAuth 2 for integrations with OpenIddict: authorization code with PKCE (required), rotating refresh tokens and
-/// introspection. OpenIddict runs in degraded mode because clients and grants live in Orleans grains (persisted like the
+/// OAuth 2 for integrations with OpenIddict: authorization code with PKCE (S256 only), rotating refresh tokens,
+/// introspection and revocation; the discovery document advertises exactly that (see <see cref="ConfigureAdvertised"/>). OpenIddict runs in degraded mode because clients and grants live in Orleans grains (persisted like the
 /// accounts) rather than in its own stores; the handlers registered here do the checks its stores would do. Codes and
 /// tokens are self-contained, signed and encrypted with keys derived from the secret every edge shares, so any edge
 /// accepts what another issued.
 /// </summary>
 internal static class OAuthHostingExtensions
 {
+    /// <summary>Where clients revoke tokens (RFC 7009).</summary>
+    public const string RevocationPath = "/v1/oauth/revoke";
+
     public static IServiceCollection AddRelayOAuth(this IServiceCollection services)
     {
-        services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.SectionName);
+        services.AddOptions<OAuthOptions>().BindConfiguration(OAuthOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OAuthOptions>, OAuthOptionsValidator>());
         services.TryAddSingleton<OAuthClients>();
         services.TryAddSingleton<OAuthAccessTokens>();
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, OAuthJsonContext.Default));
@@ -33,7 +38,8 @@ internal static class OAuthHostingExtensions
             {
                 server.SetAuthorizationEndpointUris(AuthorizeEndpoints.Path)
                     .SetTokenEndpointUris(TokenEndpoint.Path)
-                    .SetIntrospectionEndpointUris(TokenEndpoint.Path + "/validate");
+                    .SetIntrospectionEndpointUris(TokenEndpoint.Path + "/validate")
+                    .SetRevocationEndpointUris(RevocationPath);
                 server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow().RequireProofKeyForCodeExchange();
                 server.RegisterScopes(OAuthClaims.DevicesScope, Scopes.OfflineAccess);
                 server.EnableDegradedMode().DisableTokenStorage().DisableAuthorizationStorage();
@@ -45,6 +51,8 @@ internal static class OAuthHostingExtensions
                 server.AddEventHandler<ValidateTokenRequestContext>(b => b.UseSingletonHandler<ClientValidationHandlers>());
                 server.AddEventHandler<ValidateIntrospectionRequestContext>(b => b.UseSingletonHandler<ClientValidationHandlers>());
                 server.AddEventHandler<HandleIntrospectionRequestContext>(b => b.UseSingletonHandler<IntrospectionHandler>());
+                server.AddEventHandler<ValidateRevocationRequestContext>(b => b.UseSingletonHandler<ClientValidationHandlers>());
+                server.AddEventHandler<HandleRevocationRequestContext>(b => b.UseSingletonHandler<RevocationHandler>());
                 server.UseAspNetCore()
                     .EnableAuthorizationEndpointPassthrough()
                     .EnableTokenEndpointPassthrough()
@@ -57,9 +65,11 @@ internal static class OAuthHostingExtensions
                 validation.UseAspNetCore();
             });
 
-        services.AddOptions<OpenIddictServerOptions>().Configure<SigningSecret, IOptions<OAuthOptions>>((server, secret, oauth) =>
+        services.AddOptions<OpenIddictServerOptions>().Configure<SigningSecret, IOptions<OAuthOptions>, IConfiguration>((server, secret, oauth, configuration) =>
         {
-            server.Issuer = oauth.Value.Issuer;
+            var (issuer, problem) = OAuthIssuer.Resolve(oauth.Value.Issuer, OAuthIssuer.PublicUrl(configuration));
+            server.Issuer = issuer ?? throw new InvalidOperationException(problem);
+            ConfigureAdvertised(server);
             server.AuthorizationCodeLifetime = oauth.Value.AuthorizationCodeLifetime;
             server.AccessTokenLifetime = oauth.Value.AccessTokenLifetime;
             server.RefreshTokenLifetime = oauth.Value.RefreshTokenLifetime;
@@ -77,8 +87,26 @@ internal static class OAuthHostingExtensions
         return services;
     }
 
+    /// <summary>
+    /// What OpenIddict accepts, and so advertises, is trimmed to what the relay does: PKCE with S256 only (RFC 9700
+    /// §2.1.1: never <c>plain</c>); clients authenticate with a secret (basic or post) or, public clients, not at all
+    /// (no <c>private_key_jwt</c>: clients have no keys here); scopes <c>devices</c> and <c>offline_access</c> (no
+    /// <c>openid</c>: no ID tokens are issued); no <c>prompt</c> values (the consent page always asks).
+    /// </summary>
+    private static void ConfigureAdvertised(OpenIddictServerOptions server)
+    {
+        server.CodeChallengeMethods.Clear();
+        server.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
+        server.ClientAuthenticationMethods.Clear();
+        server.ClientAuthenticationMethods.Add(ClientAuthenticationMethods.ClientSecretBasic);
+        server.ClientAuthenticationMethods.Add(ClientAuthenticationMethods.ClientSecretPost);
+        server.Scopes.Remove(Scopes.OpenId);
+        server.PromptValues.Clear();
+    }
+
     public static IEndpointRouteBuilder MapRelayOAuth(this IEndpointRouteBuilder routes)
     {
+        routes.MapOAuthGrants();
         routes.MapAuthorize();
         routes.MapToken();
         routes.MapOAuthClients();

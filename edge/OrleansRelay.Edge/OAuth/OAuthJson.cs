@@ -39,7 +39,19 @@ internal sealed record AuthorizeCheckResponse(
     [property: JsonPropertyName("scopes")] string[] Scopes,
     [property: JsonPropertyName("devices")] DeviceListItem[] Devices);
 
+/// <summary>One integration a user granted, as the user sees it (<c>GET /v1/oauth/grants</c>).</summary>
+internal sealed record GrantView(
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("client_id")] string ClientId,
+    [property: JsonPropertyName("client_name")] string ClientName,
+    [property: JsonPropertyName("devices")] string[] Devices,
+    [property: JsonPropertyName("granted")] DateTimeOffset Granted);
+
+/// <summary><c>GET /v1/oauth/grants</c> answer, newest first.</summary>
+internal sealed record GrantList([property: JsonPropertyName("grants")] GrantView[] Grants);
+
 [JsonSerializable(typeof(ClientRegistrationRequest))]
+[JsonSerializable(typeof(GrantList))]
 [JsonSerializable(typeof(ClientView))]
 [JsonSerializable(typeof(ClientList))]
 [JsonSerializable(typeof(AuthorizeCheckRequest))]

@@ -7,10 +7,12 @@ public sealed record OAuthOptions
     public const string SectionName = "OAuth";
 
     /// <summary>
-    /// The issuer named in every token. Every edge of a deployment must use the same value (tokens from one edge are
-    /// checked on another); set it to the public base URL of the API, e.g. <c>https://relay.example.com/</c>.
+    /// The issuer named in every token and in the discovery document. Unset (the default), it is the public base URL
+    /// of the API, <c>Accounts:PublicUrl</c>, where the metadata is served (RFC 8414 §3.3 wants the two equal; strict
+    /// clients refuse a document whose issuer differs). When set, it must name the same URL, or the edge refuses to
+    /// start. Every edge of a deployment must use the same value (tokens from one edge are checked on another).
     /// </summary>
-    public Uri Issuer { get; init; } = new("https://orleansrelay.local/");
+    public Uri? Issuer { get; init; }
 
     /// <summary>How long an authorization code can be exchanged.</summary>
     public TimeSpan AuthorizationCodeLifetime { get; init; } = TimeSpan.FromMinutes(5);

@@ -14,7 +14,7 @@ namespace OrleansRelay.Edge.RateLimits;
 
 /// <summary>
 /// Rate limiting on the client API: per client address for every <c>/v1</c> request (the ASP.NET Core rate limiter's
-/// global limiter, before authentication), per user and per device on the relay (<see cref="RelayRateLimitFilter"/>),
+/// global limiter, before authentication), per user and per device on the relay (<see cref="Http.RelayEndpoint"/>),
 /// and the 429 answer shared with the sign-in limit of <c>Auth</c>.
 /// </summary>
 internal static partial class RateLimitHostingExtensions

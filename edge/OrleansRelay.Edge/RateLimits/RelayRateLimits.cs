@@ -8,7 +8,7 @@ namespace OrleansRelay.Edge.RateLimits;
 
 /// <summary>
 /// The per-user and per-device limits of relayed requests. Applied after device access was granted (in
-/// <see cref="RelayRateLimitFilter"/>), so a stranger's requests can never use up a device's budget. Operators are
+/// <see cref="Http.RelayEndpoint"/>), so a stranger's requests can never use up a device's budget. Operators are
 /// never limited.
 /// </summary>
 internal sealed class RelayRateLimits : IDisposable

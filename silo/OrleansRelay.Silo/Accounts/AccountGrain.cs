@@ -18,6 +18,7 @@ internal sealed partial class AccountGrain : Grain, IAccountGrain
     private static readonly PasswordHasher<string> Hasher = new();
     private readonly IPersistentState<AccountState> _state;
     private readonly ConfirmationMailer _mailer;
+    private readonly Edges.CredentialRevocations _revocations;
     private readonly AccountOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<AccountGrain> _logger;
@@ -27,11 +28,13 @@ internal sealed partial class AccountGrain : Grain, IAccountGrain
     public AccountGrain(
         [PersistentState("account", RelaySiloDefaults.AccountStorageName)] IPersistentState<AccountState> state,
         ConfirmationMailer mailer,
+        Edges.CredentialRevocations revocations,
         IOptions<AccountOptions> options,
         TimeProvider time,
         ILogger<AccountGrain> logger)
     {
         _state = state;
+        _revocations = revocations;
         _mailer = mailer;
         _options = options.Value;
         _time = time;
@@ -101,6 +104,7 @@ internal sealed partial class AccountGrain : Grain, IAccountGrain
         State.PendingConfirmation = null;
         State.TokenGeneration++;
         await _state.WriteStateAsync();
+        await _revocations.BroadcastAsync(Email);
         Log.Confirmed(_logger, Email);
         return PasswordResult.Accepted;
     }
@@ -158,6 +162,7 @@ internal sealed partial class AccountGrain : Grain, IAccountGrain
 
         State.RevokedTokens[tokenId] = expires;
         await _state.WriteStateAsync();
+        await _revocations.BroadcastAsync(Email);
     }
 
     public async ValueTask RevokeAllTokens()
@@ -165,6 +170,7 @@ internal sealed partial class AccountGrain : Grain, IAccountGrain
         State.TokenGeneration++;
         State.RevokedTokens.Clear();
         await _state.WriteStateAsync();
+        await _revocations.BroadcastAsync(Email);
         Log.TokensRevoked(_logger, Email);
     }
 
@@ -186,6 +192,7 @@ internal sealed partial class AccountGrain : Grain, IAccountGrain
         State.TokenGeneration++;
         State.RevokedTokens.Clear();
         await _state.WriteStateAsync();
+        await _revocations.BroadcastAsync(Email);
         Log.TokensRevoked(_logger, Email);
         return PasswordResult.Accepted;
     }

@@ -110,6 +110,8 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
         await CloseSessionAsync(SessionCloseReason.CredentialsRevoked);
         await PersistAsync(() => _registration.ClearStateAsync());
+        // Edges cache the route with its owner, offline too: they must learn the device is gone.
+        PublishRoute();
         Log.Deregistered(_logger, DeviceId);
         DeactivateOnIdle();
         return true;
@@ -162,7 +164,8 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
         var epoch = NextEpoch();
         var previous = _session;
-        _session = new DeviceSession(epoch, request.Edge, _time.GetUtcNow(), request.InfoJson);
+        var info = Accounts.DeviceInfo.Parse(request.InfoJson);
+        _session = new DeviceSession(epoch, request.Edge, _time.GetUtcNow(), request.InfoJson, Contracts.Model.Accounts.AccountEmails.Normalize(info.Email));
         if (previous is not null)
         {
             Log.SessionReplaced(_logger, DeviceId, previous.Epoch, previous.Edge.EdgeId, epoch, request.Edge.EdgeId);
@@ -176,7 +179,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         DelayDeactivation(KeepAliveWhileConnected);
         Log.Connected(_logger, DeviceId, epoch, request.Edge.EdgeId);
         WatchEdge(_session);
-        await BindOwnerAsync(request.InfoJson);
+        await BindOwnerAsync(info);
         if (previous is null)
         {
             await PublishPresenceAsync(online: true, "connected");
@@ -190,9 +193,8 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
     /// when either changed; the account is told on every connect (one-way, idempotent), so a confirmation mail that
     /// failed to go out is retried on the next connect.
     /// </summary>
-    private async Task BindOwnerAsync(string? infoJson)
+    private async Task BindOwnerAsync(Accounts.DeviceInfo info)
     {
-        var info = Accounts.DeviceInfo.Parse(infoJson);
         var email = Contracts.Model.Accounts.AccountEmails.Normalize(info.Email);
         if (info.Email is not null && email is null)
         {
@@ -252,7 +254,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
                 _ = TellEdgeToCloseAsync(current, SessionCloseReason.Replaced);
             }
 
-            _session = new DeviceSession(session.Epoch, session.Edge, session.ConnectedAt, current?.InfoJson);
+            _session = new DeviceSession(session.Epoch, session.Edge, session.ConnectedAt, current?.InfoJson, _registration.State.Email);
             _lastEpoch = Math.Max(_lastEpoch, session.Epoch);
             WatchEdge(_session);
             Log.Reattached(_logger, DeviceId, session.Epoch, session.Edge.EdgeId);
@@ -408,13 +410,19 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
     /// </summary>
     private DeviceRoute CurrentRoute()
     {
+        if (!IsRegistered)
+        {
+            return DeviceRoute.Unknown;
+        }
+
         var session = _session;
         if (session is null || _edges.IsLost(session.Edge.EdgeId, session.ConnectedAt))
         {
-            return DeviceRoute.Offline;
+            // Offline routes carry the last epoch seen, so an edge can tell "that session ended" from an older offline route.
+            return new DeviceRoute(true, null, session?.Epoch ?? _lastEpoch, null, null, _registration.State.Email);
         }
 
-        return new DeviceRoute(true, session.Edge.EdgeId, session.Epoch, session.Edge.DataPlaneUrl, session.Edge.DataPlaneUpgradeUrl);
+        return new DeviceRoute(true, session.Edge.EdgeId, session.Epoch, session.Edge.DataPlaneUrl, session.Edge.DataPlaneUpgradeUrl, session.Owner);
     }
 
     /// <summary>Tells every edge that asked for the route what it is now (one-way; a lost edge is forgotten).</summary>
@@ -468,7 +476,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             var found = answers.Where(a => a.Held is not null).MaxBy(a => a.Held!.Epoch);
             if (found.Held is { } held && (_session is null || _session.Epoch < held.Epoch))
             {
-                _session = new DeviceSession(held.Epoch, found.Edge, held.ConnectedAt, _session?.InfoJson);
+                _session = new DeviceSession(held.Epoch, found.Edge, held.ConnectedAt, _session?.InfoJson, _registration.State.Email);
                 _lastEpoch = Math.Max(_lastEpoch, held.Epoch);
                 DelayDeactivation(KeepAliveWhileConnected);
                 Log.Located(_logger, DeviceId, held.Epoch, found.Edge.EdgeId);

@@ -64,6 +64,8 @@ public static class RelaySiloBuilderExtensions
             o.NumMissedProbesLimit = cluster.MissedProbesLimit;
         });
         silo.Configure<GrainDirectoryOptions>(o => o.RangeLeaseDuration = cluster.DirectoryRangeLease);
+        // Orleans registers its own first; the last registration is the one resolved (see MembershipClock for why).
+        silo.Services.AddKeyedSingleton<TimeProvider>(Orleans.Runtime.TimeProviderNames.Membership, (_, _) => new MembershipClock());
         if (cluster.Mode != ClusterMode.Embedded)
         {
             // With the default directory, a dead silo also takes down activations on the survivors whose directory
@@ -114,6 +116,7 @@ public static class RelaySiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<Edges.EdgeLivenessMonitor>();
+        silo.Services.TryAddSingleton<Edges.CredentialRevocations>();
         silo.Services.AddOptions<EventOptions>().BindConfiguration(EventOptions.SectionName);
         silo.Services.TryAddSingleton<IDeviceEventStore, MemoryDeviceEventStore>();
         silo.Services.AddOptions<Accounts.AccountOptions>().BindConfiguration(Accounts.AccountOptions.SectionName);

@@ -10,13 +10,16 @@ namespace OrleansRelay.Silo.OAuth;
 internal sealed partial class OAuthClientGrain : Grain, IOAuthClientGrain
 {
     private readonly IPersistentState<OAuthClientState> _state;
+    private readonly Edges.CredentialRevocations _revocations;
     private readonly ILogger<OAuthClientGrain> _logger;
 
     public OAuthClientGrain(
         [PersistentState("oauth-client", RelaySiloDefaults.AccountStorageName)] IPersistentState<OAuthClientState> state,
+        Edges.CredentialRevocations revocations,
         ILogger<OAuthClientGrain> logger)
     {
         _state = state;
+        _revocations = revocations;
         _logger = logger;
     }
 
@@ -50,6 +53,8 @@ internal sealed partial class OAuthClientGrain : Grain, IOAuthClientGrain
         await _state.ClearStateAsync();
         _state.State = new OAuthClientState();
         await GrainFactory.GetGrain<IOAuthClientDirectoryGrain>(IOAuthClientDirectoryGrain.Key).Remove(client.ClientId);
+        // Its grants stop working with it; edges cache their access tokens under the users' addresses: drop them all.
+        await _revocations.BroadcastAsync(null);
         Log.Deleted(_logger, client.ClientId);
         return true;
     }

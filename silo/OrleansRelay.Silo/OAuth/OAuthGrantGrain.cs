@@ -15,15 +15,18 @@ internal sealed partial class OAuthGrantGrain : Grain, IOAuthGrantGrain
     private const int UsedRefreshIdsKept = 64;
 
     private readonly IPersistentState<OAuthGrantState> _state;
+    private readonly Edges.CredentialRevocations _revocations;
     private readonly TimeProvider _time;
     private readonly ILogger<OAuthGrantGrain> _logger;
 
     public OAuthGrantGrain(
         [PersistentState("oauth-grant", RelaySiloDefaults.AccountStorageName)] IPersistentState<OAuthGrantState> state,
+        Edges.CredentialRevocations revocations,
         TimeProvider time,
         ILogger<OAuthGrantGrain> logger)
     {
         _state = state;
+        _revocations = revocations;
         _time = time;
         _logger = logger;
     }
@@ -41,6 +44,7 @@ internal sealed partial class OAuthGrantGrain : Grain, IOAuthGrantGrain
 
         State.Grant = grant;
         await _state.WriteStateAsync();
+        await GrainFactory.GetGrain<IOAuthUserGrantsGrain>(grant.Email).Add(GrantId);
         Log.Granted(_logger, GrantId, grant.ClientId, grant.Email, grant.Devices.Length);
     }
 
@@ -124,6 +128,13 @@ internal sealed partial class OAuthGrantGrain : Grain, IOAuthGrantGrain
         State.Revoked = true;
         State.CurrentRefreshId = null;
         await _state.WriteStateAsync();
+        if (State.Grant is { } grant)
+        {
+            await GrainFactory.GetGrain<IOAuthUserGrantsGrain>(grant.Email).Remove(GrantId);
+        }
+
+        // Edges cache the grant's access tokens, under the user's address.
+        await _revocations.BroadcastAsync(State.Grant?.Email);
         Log.Revoked(_logger, GrantId, State.Grant?.ClientId, reason);
     }
 

@@ -127,12 +127,21 @@ public sealed class AccountAccessTests(AccountFixture fixture)
         var second = await AccountFixture.SignInAsync(anonymous, email);
         var third = await AccountFixture.SignInAsync(anonymous, email);
 
+        // Every token has been used on both edges, so each edge remembers it (CredentialCache): the revocations below
+        // must reach the edges' caches, not only the account grain.
+        foreach (var token in new[] { first, second, third })
+        {
+            Assert.Equal(HttpStatusCode.OK, await RelayStatusAsync(fixture.EdgeA, token, deviceId));
+            Assert.Equal(HttpStatusCode.OK, await RelayStatusAsync(fixture.EdgeB, token, deviceId));
+        }
+
         using (var client = AccountFixture.Anonymous(fixture.EdgeA, first))
         {
             using var signOut = await client.PostAsync("/v1/auth/signout", null, Ct);
             Assert.Equal(HttpStatusCode.NoContent, signOut.StatusCode);
         }
 
+        Assert.Equal(HttpStatusCode.Unauthorized, await RelayStatusAsync(fixture.EdgeA, first, deviceId));
         Assert.Equal(HttpStatusCode.Unauthorized, await RelayStatusAsync(fixture.EdgeB, first, deviceId));
         Assert.Equal(HttpStatusCode.OK, await RelayStatusAsync(fixture.EdgeB, second, deviceId));
 
@@ -145,6 +154,8 @@ public sealed class AccountAccessTests(AccountFixture fixture)
         }
 
         Assert.Equal(HttpStatusCode.Unauthorized, await RelayStatusAsync(fixture.EdgeA, second, deviceId));
+        Assert.Equal(HttpStatusCode.Unauthorized, await RelayStatusAsync(fixture.EdgeB, second, deviceId));
+        Assert.Equal(HttpStatusCode.Unauthorized, await RelayStatusAsync(fixture.EdgeA, third, deviceId));
         Assert.Equal(HttpStatusCode.Unauthorized, await RelayStatusAsync(fixture.EdgeB, third, deviceId));
         using (var old = await AccountFixture.PostSignInAsync(anonymous, email, AccountFixture.Password))
         {
@@ -153,6 +164,35 @@ public sealed class AccountAccessTests(AccountFixture fixture)
 
         var fresh = await AccountFixture.SignInAsync(anonymous, email, "a brand new password");
         Assert.Equal(HttpStatusCode.OK, await RelayStatusAsync(fixture.EdgeB, fresh, deviceId));
+    }
+
+    [Fact]
+    public async Task DeviceNamingANewOwner_IsNoLongerReachableByTheOldOne_OnEitherEdge()
+    {
+        var (alice, deviceId, _) = await fixture.ConfirmedDeviceAsync("alice");
+        var (bob, _, _) = await fixture.ConfirmedDeviceAsync("bob");
+        using var anonymous = AccountFixture.Anonymous(fixture.EdgeA);
+        var aliceToken = await AccountFixture.SignInAsync(anonymous, alice);
+        var bobToken = await AccountFixture.SignInAsync(anonymous, bob);
+
+        // Both edges learn the device's route, and with it its owner: alice.
+        Assert.Equal(HttpStatusCode.OK, await RelayStatusAsync(fixture.EdgeA, aliceToken, deviceId));
+        Assert.Equal(HttpStatusCode.OK, await RelayStatusAsync(fixture.EdgeB, aliceToken, deviceId));
+        Assert.Equal(HttpStatusCode.NotFound, await RelayStatusAsync(fixture.EdgeB, bobToken, deviceId));
+
+        // The device is handed over: a new secret (the old daemon's session is closed and cannot come back), and it now
+        // names bob and connects through edge B.
+        var secret = await OperatorApi.RotateSecretAsync(fixture.EdgeA.Client, deviceId);
+        await using var bobsService = await AccountDeviceService.StartAsync(bob);
+        await using var daemon = await TestDaemon.StartAsync(deviceId, secret, bobsService.BaseUri, fixture.EdgeB.DevicePort);
+
+        // Neither edge was asked about the device again; the grain's push must have told both.
+        await Eventually.TrueAsync(
+            async () => await RelayStatusAsync(fixture.EdgeA, bobToken, deviceId) == HttpStatusCode.OK
+                && await RelayStatusAsync(fixture.EdgeB, bobToken, deviceId) == HttpStatusCode.OK,
+            "the new owner to reach the device through both edges");
+        Assert.Equal(HttpStatusCode.NotFound, await RelayStatusAsync(fixture.EdgeA, aliceToken, deviceId));
+        Assert.Equal(HttpStatusCode.NotFound, await RelayStatusAsync(fixture.EdgeB, aliceToken, deviceId));
     }
 
     [Fact]

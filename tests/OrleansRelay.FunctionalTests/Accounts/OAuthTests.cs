@@ -1,9 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using OrleansRelay.FunctionalTests.TestUtilities;
+using static OrleansRelay.FunctionalTests.Accounts.OAuthFlow;
 
 namespace OrleansRelay.FunctionalTests.Accounts;
 
@@ -15,15 +14,13 @@ namespace OrleansRelay.FunctionalTests.Accounts;
 [Collection(AccountCollection.Name)]
 public sealed class OAuthTests(AccountFixture fixture)
 {
-    private const string RedirectUri = "https://integration.example/callback";
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task CodeWithPkce_ReachesOnlyTheConsentedDevice_OnEveryEdge_RefreshRotates_AndIntrospectionAgrees()
     {
-        var user = await UserWithTwoDevicesAsync("olivia");
-        var client = await RegisterClientAsync(isPublic: false);
+        var user = await UserWithTwoDevicesAsync(fixture, "olivia");
+        var client = await RegisterClientAsync(fixture, isPublic: false);
         var (verifier, challenge) = Pkce();
 
         // The consent page is served once OpenIddict has validated the request.
@@ -83,7 +80,7 @@ public sealed class OAuthTests(AccountFixture fixture)
             Assert.False(password.IsSuccessStatusCode);
         }
 
-        var introspected = await IntrospectAsync(client, accessToken);
+        var introspected = await IntrospectAsync(fixture, client, accessToken);
         Assert.True(introspected.GetProperty("active").GetBoolean());
         Assert.Equal(user.Email, introspected.GetProperty("sub").GetString());
         Assert.Equal([user.Consented], introspected.GetProperty("devices").EnumerateArray().Select(d => d.GetString()!).ToArray());
@@ -105,7 +102,7 @@ public sealed class OAuthTests(AccountFixture fixture)
             Assert.Equal(HttpStatusCode.Unauthorized, revoked.StatusCode);
         }
 
-        Assert.False((await IntrospectAsync(client, newAccess)).GetProperty("active").GetBoolean());
+        Assert.False((await IntrospectAsync(fixture, client, newAccess)).GetProperty("active").GetBoolean());
         var afterRevocation = await TokenAsync(fixture.EdgeA, client, new() { ["grant_type"] = "refresh_token", ["refresh_token"] = refreshed.GetProperty("refresh_token").GetString()! }, HttpStatusCode.BadRequest);
         Assert.Equal("invalid_grant", afterRevocation.GetProperty("error").GetString());
     }
@@ -113,8 +110,8 @@ public sealed class OAuthTests(AccountFixture fixture)
     [Fact]
     public async Task Code_IsSingleUse_AndNeedsTheRightVerifierAndClient()
     {
-        var user = await UserWithTwoDevicesAsync("peter");
-        var client = await RegisterClientAsync(isPublic: true);
+        var user = await UserWithTwoDevicesAsync(fixture, "peter");
+        var client = await RegisterClientAsync(fixture, isPublic: true);
         var (verifier, challenge) = Pkce();
         using var anonymous = AccountFixture.Anonymous(fixture.EdgeA);
 
@@ -122,7 +119,7 @@ public sealed class OAuthTests(AccountFixture fixture)
         var wrongVerifier = await TokenAsync(fixture.EdgeA, client, CodeExchange(code, Pkce().Verifier), HttpStatusCode.BadRequest);
         Assert.Equal("invalid_grant", wrongVerifier.GetProperty("error").GetString());
 
-        var otherClient = await RegisterClientAsync(isPublic: true);
+        var otherClient = await RegisterClientAsync(fixture, isPublic: true);
         var stolen = await TokenAsync(fixture.EdgeA, otherClient, CodeExchange(code, verifier), HttpStatusCode.BadRequest);
         Assert.Equal("invalid_grant", stolen.GetProperty("error").GetString());
 
@@ -142,8 +139,8 @@ public sealed class OAuthTests(AccountFixture fixture)
     [Fact]
     public async Task BadAuthorizationRequests_AreRefused_WithoutRedirectingToUnregisteredUris()
     {
-        var user = await UserWithTwoDevicesAsync("quinn");
-        var client = await RegisterClientAsync(isPublic: false);
+        var user = await UserWithTwoDevicesAsync(fixture, "quinn");
+        var client = await RegisterClientAsync(fixture, isPublic: false);
         var (_, challenge) = Pkce();
         using var anonymous = AccountFixture.Anonymous(fixture.EdgeA);
 
@@ -173,7 +170,7 @@ public sealed class OAuthTests(AccountFixture fixture)
         }
 
         // Consent to another user's device: 404, as everywhere else.
-        var stranger = await UserWithTwoDevicesAsync("rita");
+        var stranger = await UserWithTwoDevicesAsync(fixture, "rita");
         using (var foreign = await anonymous.PostAsync("/v1/oauth/authorize", ConsentForm(user.Token, client.Id, challenge, "devices", "allow", stranger.Consented), Ct))
         {
             Assert.Equal(HttpStatusCode.NotFound, foreign.StatusCode);
@@ -229,8 +226,8 @@ public sealed class OAuthTests(AccountFixture fixture)
             },
         })
         {
-            var user = await UserWithTwoDevicesAsync("sam");
-            var client = await RegisterClientAsync(isPublic: false);
+            var user = await UserWithTwoDevicesAsync(fixture, "sam");
+            var client = await RegisterClientAsync(fixture, isPublic: false);
             var (verifier, challenge) = Pkce();
             using var anonymous = AccountFixture.Anonymous(fixture.EdgeA);
             var tokens = await ExchangeCodeAsync(fixture.EdgeA, client, await ConsentAsync(anonymous, user.Token, client.Id, challenge, "devices", user.Consented), verifier);
@@ -249,17 +246,12 @@ public sealed class OAuthTests(AccountFixture fixture)
     [Fact]
     public async Task ConsentPage_InARealBrowser_SignsIn_TicksADevice_AndRedirectsBackWithAWorkingCode()
     {
-        var user = await UserWithTwoDevicesAsync("tina");
-        var client = await RegisterClientAsync(isPublic: true);
+        var user = await UserWithTwoDevicesAsync(fixture, "tina");
+        var client = await RegisterClientAsync(fixture, isPublic: true);
         var (verifier, challenge) = Pkce();
 
         using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new Microsoft.Playwright.BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-        });
+        await using var browser = await TestBrowser.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         var errors = new List<string>();
         page.PageError += (_, error) => errors.Add(error);
@@ -294,120 +286,4 @@ public sealed class OAuthTests(AccountFixture fixture)
         using var other = await integration.GetAsync($"/v1/devices/{user.Other}/api/hello", Ct);
         Assert.Equal(HttpStatusCode.NotFound, other.StatusCode);
     }
-
-    private sealed record User(string Email, string Token, string Consented, string Other);
-
-    private sealed record RegisteredClient(string Id, string? Secret);
-
-    private async Task<User> UserWithTwoDevicesAsync(string who)
-    {
-        var (email, first, _) = await fixture.ConfirmedDeviceAsync(who);
-        var (second, _, _, _) = await fixture.ConnectDeviceAsync(email);
-        using var anonymous = AccountFixture.Anonymous(fixture.EdgeA);
-        var token = await AccountFixture.SignInAsync(anonymous, email);
-        using var session = AccountFixture.Anonymous(fixture.EdgeA, token);
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                using var list = await session.GetAsync("/v1/devices/list", Ct);
-                return (await list.Content.ReadAsStringAsync(Ct)).Contains(second, StringComparison.Ordinal);
-            },
-            "the second device listed");
-        return new User(email, token, first, second);
-    }
-
-    private async Task<RegisteredClient> RegisterClientAsync(bool isPublic)
-    {
-        using var admin = Admin(fixture.EdgeA);
-        using var response = await admin.PostAsJsonAsync("/v1/oauth/clients", new { name = "Test integration", redirect_uris = new[] { RedirectUri }, @public = isPublic }, Ct);
-        var body = await JsonAsync(response, HttpStatusCode.Created);
-        var secret = body.TryGetProperty("client_secret", out var s) ? s.GetString() : null;
-        Assert.Equal(isPublic, secret is null);
-        return new RegisteredClient(body.GetProperty("client_id").GetString()!, secret);
-    }
-
-    private static HttpClient Admin(TestEdge edge)
-    {
-        var client = AccountFixture.Anonymous(edge);
-        client.DefaultRequestHeaders.Add("X-Admin-Key", TestEdge.AdminKey);
-        return client;
-    }
-
-    private static (string Verifier, string Challenge) Pkce()
-    {
-        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
-        return (verifier, Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
-    }
-
-    private static string AuthorizeQuery(string clientId, string challenge, string scope) =>
-        $"/v1/oauth/authorize?response_type=code&client_id={Uri.EscapeDataString(clientId)}&redirect_uri={Uri.EscapeDataString(RedirectUri)}"
-        + $"&scope={Uri.EscapeDataString(scope)}&state=xyz&code_challenge={challenge}&code_challenge_method=S256";
-
-    private static FormUrlEncodedContent ConsentForm(string? userToken, string clientId, string challenge, string scope, string decision, params string[] devices)
-    {
-        var fields = new List<KeyValuePair<string, string>>
-        {
-            new("response_type", "code"), new("client_id", clientId), new("redirect_uri", RedirectUri), new("scope", scope),
-            new("state", "xyz"), new("code_challenge", challenge), new("code_challenge_method", "S256"), new("decision", decision),
-        };
-        if (userToken is not null)
-        {
-            fields.Add(new("access_token", userToken));
-        }
-
-        fields.AddRange(devices.Select(d => new KeyValuePair<string, string>("device", d)));
-        return new FormUrlEncodedContent(fields);
-    }
-
-    /// <summary>Posts the consent form as the page does and returns the code from the redirect back to the client.</summary>
-    private static async Task<string> ConsentAsync(HttpClient anonymous, string userToken, string clientId, string challenge, string scope, params string[] devices)
-    {
-        using var response = await anonymous.PostAsync("/v1/oauth/authorize", ConsentForm(userToken, clientId, challenge, scope, "allow", devices), Ct);
-        Assert.True(response.StatusCode == HttpStatusCode.Redirect, $"consent: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}");
-        var location = response.Headers.Location!;
-        Assert.StartsWith(RedirectUri + "?", location.ToString(), StringComparison.Ordinal);
-        var query = System.Web.HttpUtility.ParseQueryString(location.Query);
-        Assert.Equal("xyz", query["state"]);
-        return query["code"]!;
-    }
-
-    private static Dictionary<string, string> CodeExchange(string code, string verifier) => new()
-    {
-        ["grant_type"] = "authorization_code", ["code"] = code, ["redirect_uri"] = RedirectUri, ["code_verifier"] = verifier,
-    };
-
-    private static Task<JsonElement> ExchangeCodeAsync(TestEdge edge, RegisteredClient client, string code, string verifier) =>
-        TokenAsync(edge, client, CodeExchange(code, verifier), HttpStatusCode.OK);
-
-    private static async Task<JsonElement> TokenAsync(TestEdge edge, RegisteredClient client, Dictionary<string, string> fields, HttpStatusCode expected)
-    {
-        fields["client_id"] = client.Id;
-        if (client.Secret is not null)
-        {
-            fields["client_secret"] = client.Secret;
-        }
-
-        using var anonymous = AccountFixture.Anonymous(edge);
-        using var response = await anonymous.PostAsync("/v1/oauth/token", new FormUrlEncodedContent(fields), Ct);
-        return await JsonAsync(response, expected);
-    }
-
-    private async Task<JsonElement> IntrospectAsync(RegisteredClient client, string token)
-    {
-        using var anonymous = AccountFixture.Anonymous(fixture.EdgeB);
-        using var response = await anonymous.PostAsync("/v1/oauth/token/validate", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["token"] = token, ["client_id"] = client.Id, ["client_secret"] = client.Secret!,
-        }), Ct);
-        return await JsonAsync(response, HttpStatusCode.OK);
-    }
-
-    private static async Task<JsonElement> JsonAsync(HttpResponseMessage response, HttpStatusCode expected)
-    {
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == expected, $"{response.RequestMessage?.RequestUri}: expected {(int)expected}, got {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -24,18 +24,35 @@ public sealed class DashboardBrowserTests
         try
         {
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = "/usr/bin/chromium",
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-            });
+            await using var browser = await TestBrowser.LaunchAsync(playwright);
             var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 390, Height = 844 } });
             var errors = new List<string>();
             page.PageError += (_, error) => errors.Add(error);
-            page.Console += (_, message) => TestContext.Current.TestOutputHelper?.WriteLine($"browser {message.Type}: {message.Text}");
+            // Every resource the browser fails to load shows as a console error, also those it asks for by itself (the icon),
+            // which Playwright's network events do not report.
+            var loadErrors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            page.Console += (_, message) =>
+            {
+                TestContext.Current.TestOutputHelper?.WriteLine($"browser {message.Type}: {message.Text} ({message.Location})");
+                if (message.Type == "error" && message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
+                {
+                    loadErrors.Enqueue($"{message.Text} ({message.Location})");
+                }
+            };
+            var failed = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            page.Response += (_, response) =>
+            {
+                if (response.Status >= 400)
+                {
+                    failed.Enqueue($"{response.Status} {new Uri(response.Url).PathAndQuery}");
+                }
+            };
+            page.RequestFailed += (_, request) => failed.Enqueue($"failed {request.Url}: {request.Failure}");
 
             await page.GotoAsync($"{edge.Client.BaseAddress}?device=dash-1");
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            Assert.Empty(failed);
+            Assert.Empty(loadErrors);
             await page.ClickAsync("#sign-in-form summary");
             await page.FillAsync("#key", "not-the-key-at-all-000");
             await page.ClickAsync("#sign-in-form button[type=submit]");
@@ -69,6 +86,9 @@ public sealed class DashboardBrowserTests
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
             TestContext.Current.TestOutputHelper?.WriteLine($"Screenshot: {screenshot}");
             Assert.Empty(errors);
+            // The one refusal is the wrong key's, on purpose.
+            Assert.Equal(["401 /v1/admin/key"], failed.ToArray());
+            Assert.Single(loadErrors);
         }
         finally
         {

@@ -21,6 +21,8 @@ public sealed class DemoRelayTests
             $"--Cluster:SiloPort={FreePort.Next().ToString(CultureInfo.InvariantCulture)}",
             $"--Cluster:GatewayPort={FreePort.Next().ToString(CultureInfo.InvariantCulture)}",
             "--Logging:LogLevel:Default=Warning",
+            $"--Demo:LanPort={FreePort.Next().ToString(CultureInfo.InvariantCulture)}",
+            "--Demo:DiscoveryPort=0",
         ];
         await using var relay = await DemoRelay.StartAsync(args, deviceServicePort: 0, Token);
         using var client = new HttpClient { BaseAddress = relay.EdgeUrl };
@@ -34,6 +36,8 @@ public sealed class DemoRelayTests
         var watered = await water.Content.ReadFromJsonAsync<Zone>(Token);
         var log = await client.GetFromJsonAsync<LogEntry[]>($"{api}/log?limit=5", Token);
         using var anonymous = await new HttpClient { BaseAddress = relay.EdgeUrl }.GetAsync($"{api}/zones", Token);
+        // LAN mode: the same API straight from the daemon's LAN port, without the relay.
+        var lanZones = await new HttpClient().GetFromJsonAsync<Zone[]>(new Uri(relay.Lan.LanUrl!, "zones"), Token);
 
         Assert.Equal("Demo irrigation controller", info!["name"]!.ToString());
         Assert.Equal(6, zones!.Length);
@@ -42,5 +46,6 @@ public sealed class DemoRelayTests
         Assert.Equal("Zone 1 watering for 10 min", log![0].Message);
         Assert.Equal(("notification", "Zone 1 watering for 10 min"), await events.NextAsync() is var notification ? (notification.Kind, notification.Data) : default);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal(6, lanZones!.Length);
     }
 }

@@ -24,7 +24,8 @@ public sealed class LocalForwarderTargetTests
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         var received = Assert.Single(service.Requests);
-        Assert.StartsWith("//", received.Target, StringComparison.Ordinal);
+        // Appended to the base path, never resolved against it.
+        Assert.StartsWith("/base//", received.Target, StringComparison.Ordinal);
         Assert.EndsWith("/steal", received.Target, StringComparison.Ordinal);
         Assert.Equal([service.BaseUri.Authority], received.Header("Host"));
     }

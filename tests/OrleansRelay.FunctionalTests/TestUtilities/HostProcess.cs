@@ -10,15 +10,30 @@ internal sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
-    private HostProcess(Process process)
+    private HostProcess(Process process, string logPath)
     {
         _process = process;
+        LogPath = logPath;
     }
 
     public int Pid => _process.Id;
 
-    /// <summary>Starts <paramref name="project"/>'s <paramref name="assembly"/> and waits for its <c>/healthz</c>.</summary>
-    public static async Task<HostProcess> StartAsync(string project, string assembly, string name, int healthPort, IEnumerable<string> arguments)
+    /// <summary>Where the process's console goes.</summary>
+    public string LogPath { get; }
+
+    /// <summary>What the process has written to its console so far.</summary>
+    public string ReadLog()
+    {
+        using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>
+    /// Starts <paramref name="project"/>'s <paramref name="assembly"/> and waits for its <c>/healthz</c>; in
+    /// <paramref name="workingDirectory"/> when given, else the test's own.
+    /// </summary>
+    public static async Task<HostProcess> StartAsync(string project, string assembly, string name, int healthPort, IEnumerable<string> arguments, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -26,6 +41,11 @@ internal sealed class HostProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (workingDirectory is not null)
+        {
+            start.WorkingDirectory = workingDirectory;
+        }
+
         start.ArgumentList.Add(Executable(project, assembly));
         foreach (var argument in arguments)
         {
@@ -34,12 +54,13 @@ internal sealed class HostProcess : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {name}.");
         var logDirectory = Directory.CreateDirectory(Path.Combine(AppContext.BaseDirectory, "host-logs"));
-        var log = TextWriter.Synchronized(new StreamWriter(Path.Combine(logDirectory.FullName, $"{name}.log")) { AutoFlush = true });
+        var logPath = Path.Combine(logDirectory.FullName, $"{name}.log");
+        var log = TextWriter.Synchronized(new StreamWriter(logPath) { AutoFlush = true });
         process.OutputDataReceived += (_, e) => WriteLine(log, e.Data);
         process.ErrorDataReceived += (_, e) => WriteLine(log, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var host = new HostProcess(process);
+        var host = new HostProcess(process, logPath);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         try
         {
@@ -100,13 +121,10 @@ internal sealed class HostProcess : IAsyncDisposable
         }
     }
 
-    private static string Executable(string project, string assembly)
+    /// <summary>The built <paramref name="assembly"/> of <paramref name="project"/> beside the tests (same configuration).</summary>
+    internal static string Executable(string project, string assembly)
     {
-        // tests/OrleansRelay.FunctionalTests/bin/<Configuration>/net10.0 → <project>/bin/<Configuration>/net10.0/<assembly>.dll
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = testBin.Parent!.Name;
-        var root = testBin.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var dll = Path.Combine(root, project, "bin", configuration, testBin.Name, assembly + ".dll");
+        var dll = Path.Combine(RepositoryRoot.Location, project, "bin", RepositoryRoot.Configuration, RepositoryRoot.Framework, assembly + ".dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"Build the solution first: {assembly} is missing.", dll);
     }
 }

@@ -15,6 +15,15 @@ internal static class OperatorApi
         return json.RootElement.GetProperty("secret").GetString()!;
     }
 
+    /// <summary>Rotates a device's secret (its session is closed) and returns the new one.</summary>
+    public static async Task<string> RotateSecretAsync(HttpClient client, string deviceId)
+    {
+        using var response = await client.PostAsync($"/v1/admin/devices/{deviceId}/secret", null, TestContext.Current.CancellationToken);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        return json.RootElement.GetProperty("secret").GetString()!;
+    }
+
     public static async Task<JsonElement> StatusAsync(HttpClient client, string deviceId)
     {
         using var response = await client.GetAsync($"/v1/admin/devices/{deviceId}", TestContext.Current.CancellationToken);

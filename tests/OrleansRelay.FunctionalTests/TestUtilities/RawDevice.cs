@@ -76,6 +76,12 @@ internal sealed class RawDevice : IAsyncDisposable
             {
                 return frame.Payload;
             }
+
+            if (frame.Type == FrameType.Ping)
+            {
+                // A live device answers heartbeats; on a loaded machine a test can outlast the edge's silence limit.
+                await SendAsync(OutboundFrame.Create(FrameType.Pong, frame.Payload));
+            }
         }
     }
 

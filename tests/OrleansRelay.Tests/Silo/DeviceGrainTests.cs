@@ -138,9 +138,30 @@ public sealed class DeviceGrainTests(ClusterFixture fixture)
         await WaitUntilAsync(() => watcherObserver.Routes.Count >= 3, "three route changes");
 
         Assert.Equal(
-            [("edge-a", first.Epoch), ("edge-b", second.Epoch), (null, 0L)],
+            [("edge-a", first.Epoch), ("edge-b", second.Epoch), (null, second.Epoch)],
             watcherObserver.Routes.Select(r => (r.Route.EdgeId, r.Route.Epoch)));
         Assert.All(watcherObserver.Routes, r => Assert.Equal("watched", r.DeviceId));
+    }
+
+    [Fact]
+    public async Task Route_CarriesTheOwnerOfThatSession_AndKeepsItOffline()
+    {
+        var grain = Grain("handed-over");
+        var secret = (await grain.Provision(null, false)).Secret!;
+        var (watcher, watcherObserver) = Edge("edge-w");
+        var (edgeA, _) = Edge("edge-a");
+        Assert.Null((await grain.GetRoute(watcher)).Owner);
+
+        var alice = await ConnectAsync(grain, "handed-over", secret, edgeA, "{\"email\":\"Alice@Example.com\"}");
+        await grain.Disconnect(alice.Epoch, "socket closed");
+        var bob = await ConnectAsync(grain, "handed-over", secret, edgeA, "{\"email\":\"bob@example.com\"}");
+        await WaitUntilAsync(() => watcherObserver.Routes.Count >= 3, "three route changes");
+
+        // Each pushed route names the owner of the session it points at (normalized), so no edge pairs bob's session
+        // with alice's access decision; offline, the stored owner stays (the owner gets 503, a stranger 404).
+        Assert.Equal(
+            [(alice.Epoch, "alice@example.com", true), (alice.Epoch, "alice@example.com", false), (bob.Epoch, "bob@example.com", true)],
+            watcherObserver.Routes.Select(r => (r.Route.Epoch, r.Route.Owner, r.Route.Online)));
     }
 
     [Fact]
@@ -185,16 +206,21 @@ public sealed class DeviceGrainTests(ClusterFixture fixture)
     {
         var observer = new RecordingEdgeObserver();
         Observers.Add(observer);
-        return (new EdgeRef(id, fixture.Client.CreateObjectReference<IEdgeObserver>(observer), $"http://{id}:5072"), observer);
+        var edge = new EdgeRef(id, fixture.Client.CreateObjectReference<IEdgeObserver>(observer), $"http://{id}:5072");
+
+        // A live lease, as a real edge keeps: without one, the silo's liveness view declares the edge lost once a poll
+        // follows the session's start (on a loaded machine, within a test), and its routes read offline.
+        fixture.Client.GetGrain<IEdgeRegistryGrain>(IEdgeRegistryGrain.Key).Renew(edge, TimeSpan.FromMinutes(10)).AsTask().GetAwaiter().GetResult();
+        return (edge, observer);
     }
 
     // Orleans holds observers weakly; keep them alive for the test's duration.
     private List<RecordingEdgeObserver> Observers { get; } = [];
 
-    private static async Task<DeviceConnectResult> ConnectAsync(IDeviceGrain grain, string deviceId, string secret, EdgeRef edge)
+    private static async Task<DeviceConnectResult> ConnectAsync(IDeviceGrain grain, string deviceId, string secret, EdgeRef edge, string infoJson = "{}")
     {
         var nonce = DeviceAuthentication.GenerateNonce();
-        var result = await grain.Connect(new DeviceConnectRequest(nonce, DeviceAuthentication.CreateProof(secret, nonce, deviceId), edge, "{}"));
+        var result = await grain.Connect(new DeviceConnectRequest(nonce, DeviceAuthentication.CreateProof(secret, nonce, deviceId), edge, infoJson));
         Assert.True(result.Accepted, result.RejectReason);
         return result;
     }

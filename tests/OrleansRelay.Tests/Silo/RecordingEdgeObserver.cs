@@ -18,6 +18,14 @@ internal sealed class RecordingEdgeObserver : IEdgeObserver
     /// <summary>When set, close requests wait for it (an edge that does not answer).</summary>
     public TaskCompletionSource? CloseGate { get; set; }
 
+    public ConcurrentQueue<string?> Revocations { get; } = new();
+
+    public Task CredentialsRevoked(string? email)
+    {
+        Revocations.Enqueue(email);
+        return Task.CompletedTask;
+    }
+
     public Task RouteChanged(string deviceId, DeviceRoute route)
     {
         Routes.Enqueue((deviceId, route));

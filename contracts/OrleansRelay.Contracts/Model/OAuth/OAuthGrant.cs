@@ -16,4 +16,9 @@ public sealed record OAuthGrant(
     [property: Id(2)] string[] Devices,
     [property: Id(3)] long AccountGeneration,
     [property: Id(4)] string CodeId,
-    [property: Id(5)] DateTimeOffset CodeExpires);
+    [property: Id(5)] DateTimeOffset CodeExpires)
+{
+    /// <summary>When the user gave the consent (shown in the user's list of integrations).</summary>
+    [Id(6)]
+    public DateTimeOffset GrantedAt { get; init; }
+}
