@@ -3,12 +3,14 @@ using OrleansRelay.Demo;
 const string ServicePortArgument = "--Demo:ServicePort=";
 var deviceServicePort = args.FirstOrDefault(a => a.StartsWith(ServicePortArgument, StringComparison.Ordinal)) is { } portArgument
     ? int.Parse(portArgument[ServicePortArgument.Length..], System.Globalization.CultureInfo.InvariantCulture)
-    : 5090;
+    : int.TryParse(Environment.GetEnvironmentVariable("Demo__ServicePort"), out var environmentPort) ? environmentPort : 5090;
 if (args.FirstOrDefault() == "device-service")
 {
-    // Only the demo device's REST service (scripts/cluster-local.sh runs real daemons in front of it).
-    var service = DemoDeviceService.Build(System.Net.IPAddress.Loopback, deviceServicePort);
-    Console.WriteLine($"Demo device service on http://127.0.0.1:{deviceServicePort}");
+    // Only the demo device's REST service (scripts/cluster-local.sh runs real daemons in front of it). It listens on
+    // 127.0.0.1 unless Demo:ServiceAddress (Demo__ServiceAddress in a container) says otherwise.
+    var address = System.Net.IPAddress.Parse(Environment.GetEnvironmentVariable("Demo__ServiceAddress") ?? "127.0.0.1");
+    var service = DemoDeviceService.Build(address, deviceServicePort);
+    Console.WriteLine($"Demo device service on http://{address}:{deviceServicePort}");
     await service.RunAsync();
     return 0;
 }

@@ -1,3 +1,3 @@
 using OrleansRelay.Device.Cli;
 
-return await DeviceCommand.Create().Parse(args).InvokeAsync();
+return await DeviceCommand.Parse(args).InvokeAsync();

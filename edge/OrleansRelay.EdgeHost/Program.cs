@@ -1,4 +1,5 @@
 using OrleansRelay.Edge.Hosting;
+using OrleansRelay.Silo.Hosting;
 
 if (args.Length > 0 && args[0] == "provision")
 {
@@ -7,7 +8,15 @@ if (args.Length > 0 && args[0] == "provision")
 
 // appsettings.json beside the executable, wherever it is started from: with the default (the working directory), a
 // start from elsewhere silently lost the shipped settings, log levels included (every request logged twice at Information).
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+var options = new WebApplicationOptions { Args = args.Length > 0 && args[0] == HealthProbe.Command ? args[1..] : args, ContentRootPath = AppContext.BaseDirectory };
+if (args.Length > 0 && args[0] == HealthProbe.Command)
+{
+    // `orleansrelay-edge healthcheck`: the container image's health check (GET /healthz on this edge's HTTP port).
+    var edge = WebApplication.CreateBuilder(options).Configuration.GetSection(EdgeOptions.SectionName).Get<EdgeOptions>() ?? new EdgeOptions();
+    return await HealthProbe.RunAsync(HealthProbe.LocalUrl(edge.BindAddress, edge.HttpPort));
+}
+
+var builder = WebApplication.CreateBuilder(options);
 OrleansRelay.Silo.Hosting.RelayLoggingDefaults.AddTo(builder.Configuration);
 var generatedKey = EmbeddedAdminKey.EnsureForEmbedded(builder.Configuration);
 builder.AddRelayEdge();

@@ -6,8 +6,19 @@ using OrleansRelay.Silo.Hosting;
 using OrleansRelay.Silo.Storage;
 
 // appsettings.json beside the executable, wherever it is started from (the default, the working directory, lost it).
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args.Where(a => a != "schema").ToArray(), ContentRootPath = AppContext.BaseDirectory });
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args.Where(a => a is not ("schema" or HealthProbe.Command)).ToArray(),
+    ContentRootPath = AppContext.BaseDirectory,
+});
 RelayLoggingDefaults.AddTo(builder.Configuration);
+var httpPort = builder.Configuration.GetValue("Silo:HttpPort", 8080);
+if (args.Contains(HealthProbe.Command))
+{
+    // `orleansrelay-silo healthcheck`: the container image's health check (GET /healthz on this silo's HTTP port).
+    return await HealthProbe.RunAsync(HealthProbe.LocalUrl("0.0.0.0", httpPort));
+}
+
 var cluster = RelayClusterOptions.From(builder.Configuration, ClusterMode.Localhost);
 var storage = RelayStorageOptions.From(builder.Configuration);
 using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
@@ -27,11 +38,15 @@ if (args.Contains("schema"))
 }
 
 await SchemaSetup.EnsureAsync(storage, logger, TimeSpan.FromSeconds(60), CancellationToken.None);
-var httpPort = builder.Configuration.GetValue("Silo:HttpPort", 8080);
 builder.WebHost.UseUrls($"http://0.0.0.0:{httpPort}");
 builder.UseOrleans(silo =>
 {
     silo.AddRelaySilo(cluster, storage);
+    if (cluster.KubernetesHosting)
+    {
+        silo.UseKubernetesHosting();
+    }
+
     silo.AddDashboard();
 });
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics

@@ -19,6 +19,14 @@ public static class DeviceCommand
     /// <summary>Environment variable that may hold the secret instead of the command line (which other users can read in <c>ps</c>).</summary>
     public const string SecretEnvironmentVariable = "ORLEANSRELAY_DEVICE_SECRET";
 
+    /// <summary>Parses <paramref name="args"/>, with the daemon's options not given there taken from the environment.</summary>
+    public static ParseResult Parse(string[] args)
+    {
+        var root = Create();
+        var daemonOptions = root.Options.Where(o => o is not (System.CommandLine.Help.HelpOption or VersionOption));
+        return root.Parse(EnvironmentArguments.Add(args, daemonOptions, Environment.GetEnvironmentVariable));
+    }
+
     /// <summary>Builds the root command.</summary>
     public static RootCommand Create()
     {
@@ -31,6 +39,7 @@ public static class DeviceCommand
 
         root.Subcommands.Add(DiscoverCommand.Create());
         root.Subcommands.Add(ProvisionCommand.Create());
+        root.Subcommands.Add(HealthCheckCommand.Create());
         root.SetAction(async (parse, cancellationToken) =>
         {
             DeviceOptions options;

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using OrleansRelay.Device.Control;
 using OrleansRelay.Device.Hosting;
@@ -9,12 +10,16 @@ namespace OrleansRelay.Device;
 /// <summary>
 /// The daemon's local control endpoint, a Kestrel host bound to 127.0.0.1 only, for device software on the same
 /// board: <c>POST /cache/invalidate</c> with <c>{"paths":["/zones/1"]}</c> tells the relay to drop its cached copies;
-/// <c>POST /notifications</c> with one line of text sends a notification.
+/// <c>POST /notifications</c> with one line of text sends a notification; <c>GET /healthz</c> answers 200 while the
+/// daemon runs (the container image's health check).
 /// </summary>
 public sealed partial class LocalControlServer : IAsyncDisposable
 {
     /// <summary>Largest control request body (413 beyond).</summary>
     public const int MaxBodyBytes = OrleansRelay.Wire.Messages.NotificationMessage.MaxTextBytes + 2;
+
+    /// <summary>The liveness path.</summary>
+    public const string HealthPath = "/healthz";
 
     private const int MaxConnections = 8;
 
@@ -48,6 +53,7 @@ public sealed partial class LocalControlServer : IAsyncDisposable
             {
                 CacheInvalidateEndpoint.Path => invalidate.ServeAsync(context),
                 NotifyEndpoint.Path => notify.ServeAsync(context),
+                HealthPath => context.Response.WriteAsync("ok"),
                 _ => JsonErrorResponse.WriteAsync(context.Response, 404, $"Unknown path; POST {CacheInvalidateEndpoint.Path} or {NotifyEndpoint.Path}."),
             });
         await app.StartAsync();

@@ -21,9 +21,10 @@ public static class ProvisionCommand
         var name = new Option<string?>("--name") { Description = "Display name." };
         var rotate = new Option<bool>("--rotate") { Description = "Issue a new secret for an existing device (its session is closed)." };
         var secretFile = new Option<FileInfo?>("--secret-file") { Description = "Write the secret to this file (mode 0600) instead of printing it." };
+        var ifMissing = new Option<bool>("--if-missing") { Description = "With --secret-file: do nothing if that file exists (setup jobs that run on every start)." };
         var command = new RootCommand("Provision a device: register its id and receive its secret once.")
         {
-            url, adminKey, deviceId, name, rotate, secretFile,
+            url, adminKey, deviceId, name, rotate, secretFile, ifMissing,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -35,6 +36,21 @@ public static class ProvisionCommand
             }
 
             var id = parse.GetValue(deviceId)!;
+            if (parse.GetValue(ifMissing))
+            {
+                if (parse.GetValue(secretFile) is not { } existing)
+                {
+                    await Console.Error.WriteLineAsync("--if-missing needs --secret-file.");
+                    return 2;
+                }
+
+                if (existing.Exists)
+                {
+                    Console.WriteLine($"Device {id}: {existing.FullName} exists; nothing to do.");
+                    return 0;
+                }
+            }
+
             using var http = new HttpClient { BaseAddress = parse.GetValue(url) };
             http.DefaultRequestHeaders.Add("X-Admin-Key", key);
             HttpResponseMessage response;

@@ -8,6 +8,9 @@ public sealed record RelayClusterOptions
     /// <summary>Configuration section name.</summary>
     public const string SectionName = "Cluster";
 
+    /// <summary>The downward API's pod IP variable, as Orleans' Kubernetes hosting names it.</summary>
+    public const string PodIpVariable = "POD_IP";
+
     /// <summary>
     /// <c>Embedded</c>: the edge hosts a silo in its own process with in-memory storage (the default; nothing to install).
     /// <c>Localhost</c>: silos and edges on one machine find each other on fixed localhost ports.
@@ -31,6 +34,16 @@ public sealed record RelayClusterOptions
     /// the host's primary address).
     /// </summary>
     public string? AdvertisedAddress { get; init; }
+
+    /// <summary>
+    /// Redis mode, silo host only: the silo runs in a Kubernetes pod (<c>Microsoft.Orleans.Hosting.Kubernetes</c>). Its
+    /// silo name is the pod's name and it advertises the pod's IP address, both from the downward API
+    /// (<c>POD_NAME</c>, <c>POD_NAMESPACE</c>, <c>POD_IP</c>); it listens on all addresses on <see cref="SiloPort"/> and
+    /// <see cref="GatewayPort"/>, and silos whose pods are gone are declared dead at once (which needs a role that may
+    /// get, list, watch, patch and delete pods). Membership stays in Redis. <see cref="AdvertisedAddress"/>, if set,
+    /// still wins over <c>POD_IP</c>.
+    /// </summary>
+    public bool KubernetesHosting { get; init; }
 
     /// <summary>
     /// How long a silo initially waits for a probe answer before counting it missed (Orleans adapts it between half
@@ -63,6 +76,10 @@ public sealed record RelayClusterOptions
         {
             Mode = section[nameof(Mode)] is null ? defaultMode : options.Mode,
             RedisConnectionString = options.RedisConnectionString ?? configuration.GetConnectionString("Redis"),
+            // Orleans' own endpoint defaults resolve an address before Kubernetes hosting would read POD_IP, so the pod
+            // IP becomes the advertised address here.
+            AdvertisedAddress = options.AdvertisedAddress
+                ?? (options.KubernetesHosting ? Environment.GetEnvironmentVariable(PodIpVariable) : null),
         };
     }
 }

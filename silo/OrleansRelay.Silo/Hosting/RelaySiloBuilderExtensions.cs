@@ -25,7 +25,20 @@ public static class RelaySiloBuilderExtensions
         {
             var redis = cluster.RedisConnectionString
                 ?? throw new InvalidOperationException("Cluster:Mode is Redis but ConnectionStrings:Redis is not set.");
-            if (cluster.AdvertisedAddress is { } advertised)
+            if (cluster.KubernetesHosting)
+            {
+                // The ports only: the silo host's Kubernetes hosting advertises the pod IP and listens on all addresses.
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    o.SiloPort = cluster.SiloPort;
+                    o.GatewayPort = cluster.GatewayPort;
+                    if (cluster.AdvertisedAddress is { } address)
+                    {
+                        o.AdvertisedIPAddress = IPAddress.Parse(address);
+                    }
+                });
+            }
+            else if (cluster.AdvertisedAddress is { } advertised)
             {
                 silo.ConfigureEndpoints(IPAddress.Parse(advertised), cluster.SiloPort, cluster.GatewayPort);
             }
@@ -35,6 +48,10 @@ public static class RelaySiloBuilderExtensions
             }
 
             silo.UseRedisClustering(redis);
+        }
+        else if (cluster.KubernetesHosting)
+        {
+            throw new InvalidOperationException("Cluster:KubernetesHosting needs Cluster:Mode=Redis (membership stays in Redis).");
         }
         else
         {
