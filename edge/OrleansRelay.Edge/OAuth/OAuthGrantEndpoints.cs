@@ -11,7 +11,7 @@ namespace OrleansRelay.Edge.OAuth;
 /// <summary>
 /// A signed-in user's integrations: <c>GET /v1/oauth/grants</c> lists the grants that still stand, <c>DELETE
 /// /v1/oauth/grants/{id}</c> revokes one, and with it every code and token issued under it, on every edge at once
-/// (each edge asks the grant grain on every request). Session tokens only: an integration cannot list or revoke grants.
+/// (the revocation is pushed to every edge's credential cache before the call returns). Session tokens only: an integration cannot list or revoke grants.
 /// </summary>
 internal static partial class OAuthGrantEndpoints
 {
