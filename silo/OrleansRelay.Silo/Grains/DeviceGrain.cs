@@ -434,17 +434,23 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         }
 
         var route = CurrentRoute();
-        foreach (var (edgeId, (edge, since)) in _routeWatchers.ToArray())
+        TellEach(_routeWatchers, observer => observer.RouteChanged(DeviceId, route));
+    }
+
+    /// <summary>Sends a one-way call to every edge of <paramref name="edges"/>; an edge declared lost is forgotten instead.</summary>
+    private void TellEach(Dictionary<string, (EdgeRef Edge, DateTimeOffset Since)> edges, Func<IEdgeObserver, Task> send)
+    {
+        foreach (var (edgeId, (edge, since)) in edges.ToArray())
         {
             if (_edges.IsLost(edgeId, since))
             {
-                _routeWatchers.Remove(edgeId);
+                edges.Remove(edgeId);
                 continue;
             }
 
             try
             {
-                _ = edge.Observer.RouteChanged(DeviceId, route);
+                _ = send(edge.Observer);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -509,23 +515,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             return;
         }
 
-        foreach (var (edgeId, (edge, since)) in _eventSubscribers.ToArray())
-        {
-            if (_edges.IsLost(edgeId, since))
-            {
-                _eventSubscribers.Remove(edgeId);
-                continue;
-            }
-
-            try
-            {
-                _ = edge.Observer.DeliverEvents(DeviceId, events);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.DeliveryFailed(_logger, DeviceId, edgeId, ex.GetType().Name);
-            }
-        }
+        TellEach(_eventSubscribers, observer => observer.DeliverEvents(DeviceId, events));
     }
 
     /// <summary>
