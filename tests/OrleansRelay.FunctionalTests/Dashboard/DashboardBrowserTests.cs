@@ -61,7 +61,9 @@ public sealed class DashboardBrowserTests
             await page.FillAsync("#key", TestEdge.AdminKey);
             await page.ClickAsync("#sign-in-form button[type=submit]");
             var card = page.Locator("li.device[data-device-id='dash-1']");
-            await Assertions.Expect(card.Locator(".presence")).ToHaveTextAsync("online");
+            // The first listing after sign-in asks the device's grain for its status, which waits (bounded, 3 s) for the
+            // session search of a fresh activation: more than Playwright's 5 s default on a loaded machine.
+            await Assertions.Expect(card.Locator(".presence")).ToHaveTextAsync("online", new() { Timeout = 20_000 });
             await Assertions.Expect(page.Locator("#hub-state")).ToHaveTextAsync("Live");
 
             // A line written to the device's named pipe shows on the page within 2 s.

@@ -54,8 +54,8 @@ public sealed class EndlessStreamTests(DataPlaneFixture fixture)
                 var readAt = await reader.WaitForAsync(Marker(kind, number), EventTimeout, $"{kind} event {number} (the device sends the next one only after it arrives)");
                 if (number == 1)
                 {
-                    var latency = Stopwatch.GetElapsedTime(control.FlushedAt(1), readAt);
-                    TestContext.Current.TestOutputHelper?.WriteLine($"{kind}, {route}: event 1 read {latency.TotalMilliseconds:0.0} ms after the device flushed it (issue: < 100 ms)");
+                    var latency = Stopwatch.GetElapsedTime(control.SentAt(1), readAt);
+                    TestContext.Current.TestOutputHelper?.WriteLine($"{kind}, {route}: event 1 read {latency.TotalMilliseconds:0.0} ms after the device began sending it (issue: < 100 ms)");
                 }
             }
         }

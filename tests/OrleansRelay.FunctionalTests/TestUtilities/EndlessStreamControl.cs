@@ -6,12 +6,12 @@ namespace OrleansRelay.FunctionalTests.TestUtilities;
 
 /// <summary>
 /// The test's handle on one endless response of <see cref="StreamingDeviceService"/>: the device sends its next event
-/// only when told (<see cref="Send"/>), records when it flushed each one, and reports the moment its request was aborted.
+/// only when told (<see cref="Send"/>), records when it began sending each one, and reports the moment its request was aborted.
 /// </summary>
 internal sealed class EndlessStreamControl
 {
     private readonly Channel<bool> _commands = Channel.CreateUnbounded<bool>();
-    private readonly ConcurrentDictionary<int, long> _flushedAt = new();
+    private readonly ConcurrentDictionary<int, long> _sentAt = new();
 
     /// <summary>The device's handler has started (and flushed its response headers).</summary>
     public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -25,11 +25,11 @@ internal sealed class EndlessStreamControl
     /// <summary>Makes the device's service abort its response (a device failing mid-stream).</summary>
     public void Fail() => _commands.Writer.TryWrite(false);
 
-    /// <summary>The <see cref="Stopwatch"/> timestamp at which event <paramref name="number"/> was flushed by the device.</summary>
-    public long FlushedAt(int number) =>
-        _flushedAt.TryGetValue(number, out var at) ? at : throw new InvalidOperationException($"event {number} was never flushed");
+    /// <summary>The <see cref="Stopwatch"/> timestamp at which the device began writing and flushing event <paramref name="number"/>.</summary>
+    public long SentAt(int number) =>
+        _sentAt.TryGetValue(number, out var at) ? at : throw new InvalidOperationException($"event {number} was never sent");
 
     internal ValueTask<bool> NextCommandAsync(CancellationToken cancellationToken) => _commands.Reader.ReadAsync(cancellationToken);
 
-    internal void Flushed(int number) => _flushedAt[number] = Stopwatch.GetTimestamp();
+    internal void Sending(int number) => _sentAt[number] = Stopwatch.GetTimestamp();
 }

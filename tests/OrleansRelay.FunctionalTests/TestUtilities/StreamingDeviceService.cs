@@ -174,9 +174,11 @@ internal sealed class StreamingDeviceService : IAsyncDisposable
                     return;
                 }
 
+                // Recorded before the write: once the flush is under way the client may read the event before this
+                // thread gets to record anything (the test then found no timestamp).
+                control.Sending(number);
                 await context.Response.Body.WriteAsync(render(number), aborted);
                 await context.Response.Body.FlushAsync(aborted);
-                control.Flushed(number);
             }
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
