@@ -119,6 +119,9 @@ cpu_ticks() { # cpu_ticks <pid...>: utime+stime (+ reaped children) of those pro
   done
   echo "$total"
 }
+cpu_ticks_each() { # cpu_ticks_each <pid...>: "pid=ticks" per process, for the per-process split of a row's CPU
+  local p; for p in "$@"; do echo "$p=$(cpu_ticks "$p")"; done | tr '\n' ' '
+}
 machine_ticks() { awk '/^cpu / { busy = $2 + $3 + $4 + $7 + $8 + $9; print busy, busy + $5 + $6 }' /proc/stat; }
 nginx_pids() { echo "$1" $(pgrep -P "$1" || true); } # nginx_pids <master>: the master and its workers
 
@@ -171,7 +174,7 @@ measure() { # measure <system> <base url> <auth> <loads> <pid...>: every load at
       pids="$(for p in "$@"; do case "$p" in nginx:*) nginx_pids "${p#nginx:}" ;; *) echo "$p" ;; esac; done | tr '\n' ' ')"
       wjson="$tmp/results/$system-$auth-$load-c$c.wrk.json"
       # shellcheck disable=SC2086
-      before=$(cpu_ticks $pids); b0=$(cpu_ticks $(nginx_pids "$backend_pid")); m0=$(machine_ticks)
+      before=$(cpu_ticks $pids); before_each=$(cpu_ticks_each $pids); b0=$(cpu_ticks $(nginx_pids "$backend_pid")); m0=$(machine_ticks)
       local perf_pid=""
       if $profile && [ "${system#relay}" != "$system" ] && [ "$c" -gt 1 ]; then
         perf record -F 499 -g -o "$tmp/perf.data" -p "$(echo $pids | tr ' ' ',')" -- sleep "$duration" >>"$tmp/logs/perf.log" 2>&1 &
@@ -190,12 +193,20 @@ measure() { # measure <system> <base url> <auth> <loads> <pid...>: every load at
         done
       fi
       # shellcheck disable=SC2086
-      after=$(cpu_ticks $pids); b1=$(cpu_ticks $(nginx_pids "$backend_pid")); m1=$(machine_ticks)
+      after=$(cpu_ticks $pids); after_each=$(cpu_ticks_each $pids); b1=$(cpu_ticks $(nginx_pids "$backend_pid")); m1=$(machine_ticks)
       [ -s "$wjson" ] || echo '{"requests":0,"duration_us":0,"bytes":0,"errors":{"connect":0,"read":0,"write":0,"status":0,"timeout":0},"latency_us":{"p50":0,"p90":0,"p99":0,"max":0,"mean":0}}' >"$wjson"
-      python3 - "$wjson" "$system" "$load" "$auth" "$c" "$duration" "$((after - before))" "$((b1 - b0))" "$m0" "$m1" "$clk_tck" "$status" "$xcache" "$(cut -d' ' -f1 /proc/loadavg)" "$pids" <<'PY' >>"$tmp/rows.jsonl"
+      python3 - "$wjson" "$system" "$load" "$auth" "$c" "$duration" "$((after - before))" "$((b1 - b0))" "$m0" "$m1" "$clk_tck" "$status" "$xcache" "$(cut -d' ' -f1 /proc/loadavg)" "$pids" "$before_each" "$after_each" <<'PY' >>"$tmp/rows.jsonl"
 import json, sys
-(path, system, load, auth, c, seconds, ticks, backend_ticks, m0, m1, hz, status, xcache, load1, pids) = sys.argv[1:]
+(path, system, load, auth, c, seconds, ticks, backend_ticks, m0, m1, hz, status, xcache, load1, pids, each0, each1) = sys.argv[1:]
 w = json.load(open(path))
+def name_of(pid):  # the program a process runs: the .dll of a dotnet host, else the executable's name
+    try:
+        argv = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+    except OSError:
+        return "?"
+    words = [a.decode(errors="replace") for a in argv if a]
+    dll = next((a for a in words if a.endswith(".dll")), None)
+    return (dll or (words[0] if words else "?")).rsplit("/", 1)[-1].removesuffix(".dll")
 hz = int(hz); ticks = int(ticks); backend_ticks = int(backend_ticks)
 busy0, total0 = map(int, m0.split()); busy1, total1 = map(int, m1.split())
 elapsed = w["duration_us"] / 1e6 or float(seconds)
@@ -215,6 +226,9 @@ print(json.dumps({
     "backend_cpu_s": round(backend_ticks / hz, 2), "machine_busy_pct": round(machine_busy, 1),
     "rest_busy_pct": round(max(0.0, rest), 1), "sample_status": int(status), "sample_x_cache": xcache or None,
     "load1": float(load1), "pids": pids.split(),
+    # CPU µs per request of each counted process (which of edge, silo, daemon, proxy costs what)
+    "cpu_us_per_request_by_process": {f"{name_of(p)} {p}": round((int(t1) - int(t0)) / hz * 1e6 / reqs, 1) if reqs else None
+                                      for (p, t0), (_, t1) in zip((x.split("=") for x in each0.split()), (x.split("=") for x in each1.split()))},
 }))
 cpu = round(cpu_s * 1e6 / reqs) if reqs and pids.strip() else "-"
 print(f"  {system:<25} {load:<15} {auth:<8} c{c:<3} {reqs / elapsed:>8.0f} req/s  p50 {w['latency_us']['p50'] / 1000:.2f} ms"

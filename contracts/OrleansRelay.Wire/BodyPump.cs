@@ -4,10 +4,12 @@ namespace OrleansRelay.Wire;
 public static class BodyPump
 {
     /// <summary>
-    /// Reads <paramref name="source"/> to its end and sends it on stream <paramref name="streamId"/>, ending with an
-    /// empty <see cref="StreamFlags.EndStream"/> frame. Returns the number of body bytes sent.
+    /// Reads <paramref name="source"/> to its end and sends it on stream <paramref name="streamId"/>. The last chunk
+    /// carries <see cref="StreamFlags.EndStream"/> when the body's length is declared (<paramref name="declaredLength"/>)
+    /// and reached; otherwise an empty end-of-stream frame follows the last chunk. Returns the number of body bytes sent.
     /// </summary>
     /// <exception cref="BodyTooLargeException">The source held more than <paramref name="maxBytes"/> bytes.</exception>
+    /// <exception cref="ConnectionClosedException">The connection closed before the body was sent.</exception>
     public static async Task<long> PumpAsync(
         Stream source,
         uint streamId,
@@ -15,7 +17,8 @@ public static class BodyPump
         SendWindow window,
         int chunkSize,
         long maxBytes,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        long? declaredLength = null)
     {
         long total = 0;
         while (true)
@@ -36,7 +39,7 @@ public static class BodyPump
             if (read == 0)
             {
                 frame.CompleteData(streamId, StreamFlags.EndStream, 0);
-                await sender.SendAndWaitAsync(frame);
+                SendLast(sender, frame);
                 return total;
             }
 
@@ -48,8 +51,25 @@ public static class BodyPump
             }
 
             window.Consume(read);
+            if (total == declaredLength)
+            {
+                // The whole declared body is read: it ends with this chunk, no empty frame (and no wake-up) after it.
+                frame.CompleteData(streamId, StreamFlags.EndStream, read);
+                SendLast(sender, frame);
+                return total;
+            }
+
             frame.CompleteData(streamId, StreamFlags.None, read);
             await sender.SendAndWaitAsync(frame);
+        }
+    }
+
+    /// <summary>The end of the body is queued, not awaited: nothing follows it on this stream, so there is nothing to pace.</summary>
+    private static void SendLast(FrameSender sender, OutboundFrame frame)
+    {
+        if (!sender.TrySend(frame))
+        {
+            throw new ConnectionClosedException("The connection closed before the end of the body was sent.");
         }
     }
 }

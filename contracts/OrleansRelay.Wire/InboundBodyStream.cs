@@ -48,6 +48,10 @@ public sealed class InboundBodyStream : ReadOnlyStream
         return true;
     }
 
+    /// <summary>Whether a read would complete without waiting: a chunk is here, or the body has ended or failed.</summary>
+    public bool CanReadWithoutWaiting =>
+        _current.Array is not null || _chunks.Reader.TryPeek(out _) || _chunks.Reader.Completion.IsCompleted;
+
     /// <summary>Marks the end of the body.</summary>
     public void Complete() => _chunks.Writer.TryComplete();
 

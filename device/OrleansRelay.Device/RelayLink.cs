@@ -13,6 +13,12 @@ internal sealed class RelayLink : IAsyncDisposable
 {
     private const int MaxHandshakePayload = 64 * 1024;
 
+    /// <summary>Receive buffer: a data frame of the default chunk size in one or two receives (an idle link holds one).</summary>
+    private const int ReceiveBufferSize = ProtocolLimits.DefaultChunkSize;
+
+    /// <summary>Send segment: a whole data frame of the default chunk size with its header, or a batch of small frames.</summary>
+    private const int SendSegmentSize = 2 * ProtocolLimits.DefaultChunkSize;
+
     private readonly Socket _socket;
     private readonly Stream _stream;
 
@@ -20,8 +26,10 @@ internal sealed class RelayLink : IAsyncDisposable
     {
         _socket = socket;
         _stream = stream;
-        Input = PipeReader.Create(_stream);
-        Output = PipeWriter.Create(_stream);
+        // Buffers of a chunk, not the 4 KiB default: a flush writes each segment with its own send, so 4 KiB segments
+        // cost sixteen system calls per 64 KiB data frame (and TLS sixteen records); receives likewise.
+        Input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: ReceiveBufferSize, minimumReadSize: ReceiveBufferSize / 4));
+        Output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: SendSegmentSize));
         Sender = new FrameSender(Output);
     }
 

@@ -305,7 +305,8 @@ internal sealed partial class RelaySession
         if (!noBody && sent)
         {
             await using var content = await response.Content.ReadAsStreamAsync(cancellationToken);
-            await BodyPump.PumpAsync(content, request.StreamId, _sender, request.ResponseWindow, _settings.ChunkSize, _settings.MaxBodyBytes, cancellationToken);
+            await BodyPump.PumpAsync(
+                content, request.StreamId, _sender, request.ResponseWindow, _settings.ChunkSize, _settings.MaxBodyBytes, cancellationToken, response.Content.Headers.ContentLength);
         }
     }
 

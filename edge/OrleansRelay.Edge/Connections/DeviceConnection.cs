@@ -244,7 +244,9 @@ internal sealed partial class DeviceConnection
             _sender.TrySend(OutboundFrame.CreateStream(FrameType.RequestHead, streamId, flags, head));
             if (body is not null)
             {
-                _ = Task.Run(() => SendBodyAsync(stream, body), CancellationToken.None);
+                var length = request.BodyStream is null ? request.Body.Length : request.BodyStreamLength;
+                // Started inline, not on another thread: a body that is already here goes out with the head.
+                _ = SendBodyAsync(stream, body, length);
             }
 
             var timeout = request.Timeout > TimeSpan.Zero && request.Timeout < _requestTimeout ? request.Timeout : _requestTimeout;
@@ -324,11 +326,11 @@ internal sealed partial class DeviceConnection
             ? BodyPump.PumpAsync(source, streamId, _sender, stream.SendWindow, _settings.ChunkSize, long.MaxValue, cancellationToken)
             : Task.FromResult(0L);
 
-    private async Task SendBodyAsync(DeviceStream stream, Stream body)
+    private async Task SendBodyAsync(DeviceStream stream, Stream body, long? declaredLength)
     {
         try
         {
-            await BodyPump.PumpAsync(body, stream.StreamId, _sender, stream.SendWindow, _settings.ChunkSize, _settings.MaxBodyBytes, _closing.Token);
+            await BodyPump.PumpAsync(body, stream.StreamId, _sender, stream.SendWindow, _settings.ChunkSize, _settings.MaxBodyBytes, _closing.Token, declaredLength);
         }
         catch (BodyTooLargeException ex)
         {

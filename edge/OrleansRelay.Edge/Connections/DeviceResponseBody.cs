@@ -11,8 +11,8 @@ internal sealed class DeviceResponseBody : ReadOnlyStream
 {
     private readonly DeviceConnection _connection;
     private readonly DeviceStream _stream;
-    private readonly Stream _body;
-    private readonly Stream _source;
+    private readonly InboundBodyStream _body;
+    private readonly PrefixedStream? _prefixed;
     private int _disposed;
 
     public DeviceResponseBody(DeviceConnection connection, DeviceStream stream, ReadOnlyMemory<byte> prefix)
@@ -20,15 +20,21 @@ internal sealed class DeviceResponseBody : ReadOnlyStream
         _connection = connection;
         _stream = stream;
         _body = stream.Body ?? throw new ArgumentException("The stream has no body.", nameof(stream));
-        _source = prefix.IsEmpty ? _body : new PrefixedStream(prefix, _body);
+        _prefixed = prefix.IsEmpty ? null : new PrefixedStream(prefix, _body);
     }
+
+    /// <summary>
+    /// Whether a read would complete without waiting for the device (bytes are here, or the body ended): a writer
+    /// can add them to what it sends before it flushes.
+    /// </summary>
+    public bool CanReadWithoutWaiting => _prefixed?.CanReadWithoutWaiting ?? _body.CanReadWithoutWaiting;
 
     /// <summary>The device stream's id (for logs).</summary>
     public uint StreamId => _stream.StreamId;
 
     /// <inheritdoc />
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _source.ReadAsync(buffer, cancellationToken);
+        _prefixed is { } prefixed ? prefixed.ReadAsync(buffer, cancellationToken) : _body.ReadAsync(buffer, cancellationToken);
 
     /// <inheritdoc />
     protected override void Dispose(bool disposing)

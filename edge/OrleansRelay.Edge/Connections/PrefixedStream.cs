@@ -7,6 +7,9 @@ internal sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) :
 {
     private ReadOnlyMemory<byte> _prefix = prefix;
 
+    /// <summary>Whether a read would complete without waiting (known only when the rest is a device's body).</summary>
+    public bool CanReadWithoutWaiting => !_prefix.IsEmpty || rest is InboundBodyStream { CanReadWithoutWaiting: true };
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (_prefix.IsEmpty)

@@ -53,6 +53,7 @@ internal sealed partial class LocalRelay
         var request = new RelayRequest(context.Request.Method, target, headers, [], _options.DeviceRequestTimeout)
         {
             BodyStream = hasBody ? context.Request.Body : null,
+            BodyStreamLength = hasBody ? context.Request.ContentLength : null,
         };
 
         RelayResponse response;
@@ -138,11 +139,9 @@ internal sealed partial class LocalRelay
             http.ContentLength = declaredLength;
             try
             {
-                // The head goes out now, not with the first chunk: a stream's client sees the response start at once.
-                await http.StartAsync(context.RequestAborted);
-                await http.Body.FlushAsync(context.RequestAborted);
-                // Each chunk is flushed as it arrives: a long-lived stream (events, a camera) reaches the client live.
-                await body.CopyToAsync(http.BodyWriter, context.RequestAborted);
+                // The head goes with the first chunk when that is already here, at once otherwise: a stream's client
+                // sees the response start, and every chunk, as soon as the device sends it.
+                await ResponseBodyCopy.CopyAsync(body, http, context.RequestAborted);
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {

@@ -16,6 +16,9 @@ internal sealed record RelayRequest(
     /// <summary>A body that streams (the client's request body): read once, to its end, as the device consumes it.</summary>
     public Stream? BodyStream { get; init; }
 
+    /// <summary>The streaming body's declared length (its <c>Content-Length</c>), when the client declared one.</summary>
+    public long? BodyStreamLength { get; init; }
+
     /// <summary>Whether the request has a body to send.</summary>
     public bool HasBody => BodyStream is not null || Body.Length > 0;
 }
