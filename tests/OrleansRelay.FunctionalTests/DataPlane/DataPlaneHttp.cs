@@ -10,9 +10,10 @@ internal static class DataPlaneHttp
 {
     public static string Api(string deviceId, string path) => $"/v1/devices/{deviceId}/api/{path}";
 
-    public static HttpClient NewClient(Uri baseAddress, TimeSpan timeout)
+    public static HttpClient NewClient(Uri baseAddress, TimeSpan timeout, int maxConnections = int.MaxValue)
     {
-        var client = new HttpClient { BaseAddress = baseAddress, Timeout = timeout };
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = maxConnections };
+        var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = timeout };
         client.DefaultRequestHeaders.Add("X-Admin-Key", TestEdge.AdminKey);
         return client;
     }
