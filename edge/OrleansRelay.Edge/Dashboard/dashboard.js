@@ -164,6 +164,7 @@ $("#add-device").addEventListener("submit", async event => {
   await navigate(id);
 });
 
+wireFleetControls();
 $("#back").addEventListener("click", () => navigate(null));
 $("#home").addEventListener("click", event => {
   if (state.auth) { event.preventDefault(); navigate(null); }

@@ -134,20 +134,24 @@ function restartList() {
 }
 
 let searchTimer = null;
-$("#fleet-q").addEventListener("input", () => {
-  clearTimeout(searchTimer);
-  searchTimer = setTimeout(restartList, 250);
-});
-$("#fleet-status").addEventListener("change", restartList);
-$("#fleet-filter").addEventListener("submit", event => { event.preventDefault(); restartList(); });
-$("#fleet-next").addEventListener("click", () => {
-  if (!fleet.next) { return; }
-  fleet.page += 1;
-  fleet.cursors[fleet.page] = isOperator() ? fleet.next : null;
-  loadPage().catch(error => showError("#fleet-error", error.message));
-});
-$("#fleet-prev").addEventListener("click", () => {
-  if (fleet.page === 0) { return; }
-  fleet.page -= 1;
-  loadPage().catch(error => showError("#fleet-error", error.message));
-});
+
+/// Wires the search, the status filter and the pager (called by dashboard.js, which defines $).
+function wireFleetControls() {
+  $("#fleet-q").addEventListener("input", () => {
+    clearTimeout(searchTimer);
+    searchTimer = setTimeout(restartList, 250);
+  });
+  $("#fleet-status").addEventListener("change", restartList);
+  $("#fleet-filter").addEventListener("submit", event => { event.preventDefault(); restartList(); });
+  $("#fleet-next").addEventListener("click", () => {
+    if (!fleet.next) { return; }
+    fleet.page += 1;
+    fleet.cursors[fleet.page] = isOperator() ? fleet.next : null;
+    loadPage().catch(error => showError("#fleet-error", error.message));
+  });
+  $("#fleet-prev").addEventListener("click", () => {
+    if (fleet.page === 0) { return; }
+    fleet.page -= 1;
+    loadPage().catch(error => showError("#fleet-error", error.message));
+  });
+}
