@@ -52,7 +52,14 @@ internal static class FleetApi
         Eventually.TrueAsync(
             async () =>
             {
-                var stats = await StatsAsync(edge);
+                // While the cluster changes (a silo restarting) the edge answers 503 for a moment.
+                using var response = await edge.Client.GetAsync(new Uri("/v1/admin/stats", UriKind.Relative), Token);
+                if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+                {
+                    return false;
+                }
+
+                var stats = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Token)).RootElement;
                 return stats.GetProperty("registered").GetInt64() == registered && stats.GetProperty("online").GetInt64() == online;
             },
             $"the fleet index to show {registered} registered, {online} online",
