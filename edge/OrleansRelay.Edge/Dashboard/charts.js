@@ -34,10 +34,10 @@ function makePlot(name, figure) {
   const options = {
     width: chartWidth(figure),
     height: 150,
-    legend: { show: true },
+    legend: { show: true, live: false },
     cursor: { show: true },
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
-    axes: [{ stroke: "#5b6675" }, { stroke: "#5b6675", size: 48 }],
+    axes: [{ stroke: "#5b6675" }, { stroke: "#5b6675", size: 60 }],
     series: [{}, ...spec.series.map(([label, color]) => ({ label, stroke: color, width: 2, points: { show: false } }))],
   };
   return new uPlot(options, [[], ...spec.series.map(() => [])], $(".plot", figure));

@@ -127,7 +127,7 @@ async function purgeCache(deviceId, item) {
   if (!response.ok) { showError(".device-error", `Purge failed (${response.status}).`, item); return; }
   const { removed } = await response.json();
   await showCache(deviceId, item);
-  $(".cache-summary", item).textContent = `Purged ${removed} entries. ${$(".cache-summary", item).textContent}`;
+  $(".cache-summary", item).textContent = `Purged ${removed} cached ${removed === 1 ? "response" : "responses"}. ${$(".cache-summary", item).textContent}`;
 }
 
 async function rotateSecret(deviceId, item) {
