@@ -27,12 +27,24 @@ internal static partial class FleetEndpoints
         var admin = routes.MapGroup("/v1/admin")
             .AddEndpointFilter<AdminKeyFilter>()
             .AddEndpointFilter<RegistryUnavailableFilter>();
-        admin.MapGet("/devices", ListAsync);
-        admin.MapGet("/stats", StatsAsync);
-        admin.MapGet("/devices/{deviceId}/events", EventsAsync);
-        admin.MapGet("/metrics/relay", SeriesAsync);
+        admin.MapGet("/devices", ListAsync)
+            .WithSummary("Lists devices from the fleet index, in id order, a page per keyset cursor (operator).")
+            .Produces<FleetPageJson>();
+        admin.MapGet("/stats", StatsAsync)
+            .WithSummary("Fleet totals: registered, online, offline by last presence reason (operator).")
+            .Produces<FleetStatsJson>();
+        admin.MapGet("/devices/{deviceId}/events", EventsAsync)
+            .WithSummary("A device's newest events from its replay window, newest first (operator).")
+            .Produces<DeviceEventsJson>();
+        admin.MapGet("/metrics/relay", SeriesAsync)
+            .WithSummary("The relay's figures of the last 15 minutes, summed over the edges, one point per 5 s (operator).")
+            .Produces<RelaySeriesJson>();
         // The same window for a device's owner (the dashboard's device page for users).
-        routes.MapGet("/v1/devices/{deviceId}/events/recent", EventsAsync).RequireDeviceAccess().AddEndpointFilter<RegistryUnavailableFilter>();
+        routes.MapGet("/v1/devices/{deviceId}/events/recent", EventsAsync)
+            .RequireDeviceAccess()
+            .AddEndpointFilter<RegistryUnavailableFilter>()
+            .WithSummary("The newest events of one of the caller's devices from its replay window, newest first (user or operator).")
+            .Produces<DeviceEventsJson>();
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, IGrainFactory grains, ILoggerFactory loggers, string? status = null, string? q = null, string? cursor = null, string? limit = null)
