@@ -119,6 +119,21 @@ public sealed class FleetDashboardBrowserTests
         await stopLoad.CancelAsync();
         var sent = await load;
         Assert.True(sent > 0, "no requests were relayed");
+
+        // A listed device goes offline: its row and the totals follow without a reload.
+        await page.SetViewportSizeAsync(1280, 900);
+        await page.FillAsync("#fleet-q", "owned-by-other");
+        var otherRow = page.Locator("#fleet-rows tr[data-device-id='owned-by-other']");
+        await Assertions.Expect(otherRow.Locator(".presence")).ToHaveTextAsync("online");
+        await otherDaemon.DisposeAsync();
+        await Assertions.Expect(otherRow.Locator(".presence")).ToHaveTextAsync("offline (graceful)");
+        await Assertions.Expect(page.Locator("#total-online")).ToHaveTextAsync("1,001", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#offline-reasons")).ToContainTextAsync("graceful: 1");
+
+        // The notification sent earlier is in the index too (its time, written within the notification interval).
+        await Eventually.TrueAsync(
+            async () => (await FleetApi.GetAsync(edge.Client, $"/v1/admin/devices?q={target.DeviceId}")).GetProperty("devices")[0].GetProperty("lastNotificationAt").ValueKind == System.Text.Json.JsonValueKind.String,
+            "the target's last notification time in the index");
         problems.AssertNone();
 
         // The owner, on a phone: only their own device, no operator parts; the operator API refuses the token.
