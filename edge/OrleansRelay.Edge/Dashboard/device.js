@@ -144,8 +144,11 @@ async function deregister(deviceId, item) {
   if (!await confirmAction(`Deregister ${deviceId}? Its registration and session end; this cannot be undone.`, "Deregister")) { return; }
   const response = await api(`/v1/admin/devices/${encodeURIComponent(deviceId)}`, { method: "DELETE" });
   if (!response.ok && response.status !== 404) { showError(".device-error", `Deregistration failed (${response.status}).`, item); return; }
+  // The index drops the row within a moment; the page does not wait for it.
+  fleet.rows = fleet.rows.filter(d => d.deviceId !== deviceId);
+  renderRows();
   await navigate(null);
-  restartList();
+  refreshStatsSoon();
 }
 
 async function send(deviceId, form, item) {

@@ -130,6 +130,20 @@ public sealed class FleetDashboardBrowserTests
         await Assertions.Expect(page.Locator("#total-online")).ToHaveTextAsync("1,001", new() { Timeout = 10_000 });
         await Assertions.Expect(page.Locator("#offline-reasons")).ToContainTextAsync("graceful: 1");
 
+        // Its page: rotate its secret, then deregister it, each confirmed in the dialog; the list and totals follow.
+        await otherRow.Locator("a.open").ClickAsync();
+        var otherCard = page.Locator("li.device[data-device-id='owned-by-other']");
+        await otherCard.Locator("summary", new() { HasText = "Credentials" }).ClickAsync();
+        await otherCard.Locator(".rotate").ClickAsync();
+        await page.ClickAsync("#confirm-ok");
+        await Assertions.Expect(otherCard.Locator(".secret code")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^.{20,}$"));
+        await otherCard.Locator(".deregister").ClickAsync();
+        await Assertions.Expect(page.Locator("#confirm-text")).ToContainTextAsync("Deregister owned-by-other?");
+        await page.ClickAsync("#confirm-ok");
+        await Assertions.Expect(page.Locator("#fleet")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#total-registered")).ToHaveTextAsync("1,001", new() { Timeout = 10_000 });
+        await Assertions.Expect(page.Locator("#fleet-rows tr")).ToHaveCountAsync(0);
+
         // The notification sent earlier is in the index too (its time, written within the notification interval).
         await Eventually.TrueAsync(
             async () => (await FleetApi.GetAsync(edge.Client, $"/v1/admin/devices?q={target.DeviceId}")).GetProperty("devices")[0].GetProperty("lastNotificationAt").ValueKind == System.Text.Json.JsonValueKind.String,
