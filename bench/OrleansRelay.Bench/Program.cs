@@ -9,6 +9,7 @@ using OrleansRelay.Demo;
 // 3. Notification latency, device daemon → Server-Sent Events subscriber.
 // Usage: dotnet run -c Release --project bench/OrleansRelay.Bench [-- --count 1000 --warmup 1000 --clients 16 --seconds 10 --out DIR]
 //        [--only notify]  (just the notification latency)
+//        [--only fleet [--devices 10000] [--Storage:Provider=MySql --ConnectionStrings:MySql=...]]  (the fleet API)
 // Results go to bench/results/ of the repository unless --out says otherwise.
 var count = ArgValue(args, "--count", 1000);
 var warmup = ArgValue(args, "--warmup", 1000);
@@ -24,7 +25,14 @@ string[] relayArgs =
 [
     "--Edge:HttpPort=0", "--Edge:DevicePort=0", $"--Cluster:SiloPort={FreePort()}", $"--Cluster:GatewayPort={FreePort()}",
     "--Logging:LogLevel:Default=Warning", "--Demo:LanPort=0",
+    .. args.Where(a => a.StartsWith("--Storage:", StringComparison.Ordinal) || a.StartsWith("--ConnectionStrings:", StringComparison.Ordinal)),
 ];
+if (args.FirstOrDefault(a => a.StartsWith("--ConnectionStrings:MySql=", StringComparison.Ordinal)) is { } mySql)
+{
+    // The embedded mode does not apply the schema (the silo host does): the benchmark's database gets it here.
+    await OrleansRelay.Silo.Storage.MySqlSchema.ApplyAsync(mySql["--ConnectionStrings:MySql=".Length..], stop.Token);
+}
+
 await using var relay = await DemoRelay.StartAsync(relayArgs, deviceServicePort: 0, stop.Token);
 using var viaRelay = new HttpClient { BaseAddress = relay.EdgeUrl };
 viaRelay.DefaultRequestHeaders.Add("X-Admin-Key", relay.AdminKey);
@@ -32,6 +40,37 @@ using var direct = new HttpClient { BaseAddress = relay.DeviceServiceUrl };
 
 var zones = $"/v1/devices/{DemoRelay.DeviceId}/api/zones";
 Directory.CreateDirectory(outDir);
+
+// 4. The fleet API with 10,000 registered devices (only when asked for: --only fleet [--devices N]).
+if (args.Contains("--only") && args.Contains("fleet"))
+{
+    var devices = ArgValue(args, "--devices", 10_000);
+    var storage = args.Contains("--Storage:Provider=MySql") ? "MariaDB" : "memory";
+    var provisionStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+    await FleetListRun.ProvisionAsync(viaRelay, devices, stop.Token);
+    var provisioned = System.Diagnostics.Stopwatch.GetElapsedTime(provisionStarted);
+    var indexed = await FleetListRun.WaitIndexedAsync(viaRelay, devices + 1, stop.Token);
+    var fleetCount = ArgValue(args, "--count", 200);
+    string[][] cases =
+    [
+        ["first page of 50", "/v1/admin/devices?limit=50"],
+        ["a page of 50 from the middle", $"/v1/admin/devices?limit=50&cursor={Base64Url(FleetListRun.IdPrefix + (devices / 2).ToString("D5", CultureInfo.InvariantCulture))}"],
+        ["a page of 500", "/v1/admin/devices?limit=500"],
+        ["online only (1 of them)", "/v1/admin/devices?limit=50&status=online"],
+        ["name prefix", "/v1/admin/devices?limit=50&q=Bench%20camera%2000"],
+        ["id prefix", $"/v1/admin/devices?limit=50&q={FleetListRun.IdPrefix}0999"],
+        ["totals", "/v1/admin/stats"],
+    ];
+    var runs = new List<(string, string, LongHistogram)>();
+    foreach (var pair in cases)
+    {
+        runs.Add((pair[0], pair[1], await FleetListRun.MeasureAsync(viaRelay, pair[1], 50, fleetCount, stop.Token)));
+    }
+
+    var walk = await FleetListRun.WalkAsync(viaRelay, 500, stop.Token);
+    await WriteAsync(Path.Combine(outDir, $"fleet-list-{storage.ToLowerInvariant()}.md"), FleetListRun.Report(storage, devices, provisioned, indexed, runs, walk, fleetCount), stop.Token);
+    return;
+}
 
 // 3. Notification latency (first when asked for alone).
 var notifications = await NotificationLatencyRun.MeasureAsync(viaRelay, DemoRelay.DeviceId, relay.Daemon, warmup: 200, count, TimeSpan.FromMilliseconds(2), stop.Token);
@@ -57,6 +96,8 @@ var relayed = await LatencyRun.MeasureAsync(viaRelay, zones, warmup, count, bypa
 var straight = await LatencyRun.MeasureAsync(direct, "/zones", warmup, count, bypassCache: false, stop.Token);
 await WriteAsync(Path.Combine(outDir, "relay-latency.md"), Report(relayed, straight, count, warmup), stop.Token);
 
+
+static string Base64Url(string value) => System.Buffers.Text.Base64Url.EncodeToString(Encoding.ASCII.GetBytes(value));
 
 static HttpRequestMessage Bypassing(string path)
 {

@@ -388,6 +388,7 @@ internal sealed partial class DeviceConnection
                 break;
             case FrameType.Notification:
                 _notifications.Accept(NotificationMessage.Parse(frame.Payload));
+                _metrics.NotificationReceived();
                 break;
             case FrameType.GoAway:
                 var goAway = HandshakeJson.Parse(frame.Payload, WireJsonContext.Default.CloseMessage);

@@ -1,14 +1,21 @@
-// OrleansRelay dashboard: sign in (an account, or the operator key), see devices with live presence and
-// notifications (SignalR hub /hubs/devices) and send requests to them through the relay. Plain JavaScript.
+// OrleansRelay dashboard: sign in (an account, or the operator key), the device list with live presence (SignalR hub
+// /hubs/devices), a device's page, and the relay's charts. Plain JavaScript; fleet.js, device.js, charts.js and
+// grants.js hold the parts (classic scripts share their top-level names). Loaded last: it starts the page.
 "use strict";
 
 const storageKey = "orleansrelay.dashboard";
 const saved = JSON.parse(sessionStorage.getItem(`${storageKey}.auth`) || localStorage.getItem(`${storageKey}.auth`) || "null");
-const state = { auth: saved, devices: JSON.parse(localStorage.getItem(`${storageKey}.devices`) || "[]"), hub: null };
+const state = { auth: saved, hub: null, subscribed: new Set() };
 const $ = (selector, root = document) => root.querySelector(selector);
 const isOperator = () => state.auth?.kind === "operator";
 
 function authHeaders() { return { Authorization: `Bearer ${state.auth.token}` }; }
+
+async function api(path, init = {}) {
+  const response = await fetch(path, { ...init, headers: { ...authHeaders(), ...(init.headers ?? {}) } });
+  if (response.status === 401 && state.auth?.kind === "user") { await signOut(); }
+  return response;
+}
 
 async function signIn(form) {
   const key = form.key.value;
@@ -30,8 +37,6 @@ async function signIn(form) {
   if (!response.ok) { throw new Error(`Sign-in failed (${response.status}).`); }
   const signedIn = await response.json();
   remember({ kind: "user", token: signedIn.access_token, expires: signedIn.expires }, form.remember.checked);
-  state.devices = signedIn.devices.map(d => d.id);
-  saveDevices();
 }
 
 function remember(auth, persist) {
@@ -43,111 +48,89 @@ async function signOut() {
   if (state.auth?.kind === "user") { await fetch("/v1/auth/signout", { method: "POST", headers: authHeaders() }).catch(() => {}); }
   sessionStorage.removeItem(`${storageKey}.auth`);
   localStorage.removeItem(`${storageKey}.auth`);
-  location.reload();
+  location.assign("/");
 }
 
-function saveDevices() { localStorage.setItem(`${storageKey}.devices`, JSON.stringify(state.devices)); }
-
-function card(deviceId) { return document.querySelector(`li.device[data-device-id="${CSS.escape(deviceId)}"]`); }
-
-function setPresence(deviceId, online, reason) {
-  const badge = $(".presence", card(deviceId));
-  if (!badge) { return; }
-  badge.dataset.online = String(online);
-  badge.textContent = online ? "online" : `offline${reason ? ` (${reason})` : ""}`;
+function showError(selector, message, root = document) {
+  const element = $(selector, root);
+  element.textContent = message;
+  element.hidden = false;
 }
 
-function addNotification(deviceId, message) {
-  const feed = $(".feed", card(deviceId));
-  if (!feed) { return; }
-  const item = document.createElement("li");
-  const time = document.createElement("time");
-  time.dateTime = message.at;
-  time.textContent = new Date(message.at).toLocaleTimeString();
-  item.append(time, document.createTextNode(message.data));
-  feed.prepend(item);
-  while (feed.children.length > 50) { feed.lastElementChild.remove(); }
+function formatTime(value) { return value ? new Date(value).toLocaleString() : "–"; }
+
+/// Asks before a destructive action (a modal dialog, keyboard-accessible; Cancel has the focus).
+function confirmAction(text, label) {
+  const dialog = $("#confirm");
+  $("#confirm-text").textContent = text;
+  $("#confirm-ok").textContent = label;
+  dialog.returnValue = "";
+  dialog.showModal();
+  return new Promise(resolve => dialog.addEventListener("close", () => resolve(dialog.returnValue === "confirm"), { once: true }));
 }
 
-async function lookUp(deviceId) {
-  if (isOperator()) {
-    const response = await fetch(`/v1/admin/devices/${encodeURIComponent(deviceId)}`, { headers: authHeaders() });
-    if (response.status === 404) { throw new Error(`No device '${deviceId}'.`); }
-    if (!response.ok) { throw new Error(`Could not look up '${deviceId}' (${response.status}).`); }
-    return await response.json();
-  }
-  const response = await fetch("/v1/devices/list", { headers: authHeaders() });
-  if (response.status === 401) { await signOut(); }
-  const device = (await response.json()).devices.find(d => d.id === deviceId);
-  if (!device) { throw new Error(`No device '${deviceId}'.`); }
-  return { deviceId: device.id, name: device.name, online: device.online };
-}
-
-async function addDevice(deviceId) {
-  const status = await lookUp(deviceId);
-  if (!card(deviceId)) { renderCard(status); }
-  setPresence(deviceId, status.online);
-  if (!state.devices.includes(deviceId)) { state.devices.push(deviceId); saveDevices(); }
-  if (state.hub?.state === signalR.HubConnectionState.Connected) { await state.hub.invoke("Subscribe", deviceId); }
-}
-
-function renderCard(status) {
-  const item = $("#device-template").content.firstElementChild.cloneNode(true);
-  item.dataset.deviceId = status.deviceId;
-  $(".device-name", item).textContent = status.name || status.deviceId;
-  $(".device-id", item).textContent = status.deviceId;
-  $(".remove", item).addEventListener("click", async () => {
-    state.devices = state.devices.filter(id => id !== status.deviceId);
-    saveDevices();
-    item.remove();
-    if (state.hub?.state === signalR.HubConnectionState.Connected) { await state.hub.invoke("Unsubscribe", status.deviceId); }
-  });
-  $(".console", item).addEventListener("submit", event => { event.preventDefault(); send(status.deviceId, event.target, item); });
-  $("#devices").append(item);
-}
-
-async function send(deviceId, form, item) {
-  const method = form.method.value;
-  const path = form.path.value.startsWith("/") ? form.path.value : `/${form.path.value}`;
-  const init = { method, headers: { ...authHeaders() } };
-  if (method !== "GET" && method !== "DELETE" && form.body.value.trim()) {
-    init.body = form.body.value;
-    init.headers["Content-Type"] = "application/json";
-  }
-  const started = performance.now();
-  const output = $(".response", item);
-  output.hidden = false;
-  try {
-    const response = await fetch(`/v1/devices/${encodeURIComponent(deviceId)}/api${path}`, init);
-    const text = await response.text();
-    const elapsed = performance.now() - started;
-    $(".status", output).textContent = `${response.status} ${response.statusText} · ${elapsed.toFixed(1)} ms · X-Cache: ${response.headers.get("X-Cache") ?? "–"}`;
-    $(".headers", output).textContent = [...response.headers].map(([name, value]) => `${name}: ${value}`).join("\n");
-    $(".body", output).textContent = text;
-  } catch (error) {
-    $(".status", output).textContent = `Failed: ${error.message}`;
-  }
-}
-
+// Live events: the hub pushes presence and notifications of the devices this page subscribed to (the listed ones and
+// the open one).
 async function connectHub() {
   state.hub = new signalR.HubConnectionBuilder()
     .withUrl("/hubs/devices", { accessTokenFactory: () => state.auth.token })
     .withAutomaticReconnect()
     .build();
-  state.hub.on("notification", message => addNotification(message.deviceId, message));
+  state.hub.on("notification", message => {
+    fleetNotification(message.deviceId, message);
+    deviceEvent(message.deviceId, "notification", message);
+  });
   state.hub.on("presence", message => {
     const presence = JSON.parse(message.data);
-    setPresence(message.deviceId, presence.online, presence.reason);
+    fleetPresence(message.deviceId, presence.online, presence.reason, message.at);
+    deviceEvent(message.deviceId, "presence", message);
   });
   const hubState = $("#hub-state");
+  hubState.hidden = false;
   state.hub.onreconnecting(() => { hubState.textContent = "Reconnecting…"; });
   state.hub.onreconnected(async () => {
     hubState.textContent = "Live";
-    for (const id of state.devices) { await state.hub.invoke("Subscribe", id); }
+    const ids = [...state.subscribed];
+    state.subscribed.clear();
+    await watch(ids);
   });
   await state.hub.start();
   hubState.textContent = "Live";
-  for (const id of state.devices) { await state.hub.invoke("Subscribe", id); }
+}
+
+/// Subscribes the hub to exactly the devices in <ids> plus the open device (and unsubscribes the rest).
+async function watch(ids) {
+  if (state.hub?.state !== signalR.HubConnectionState.Connected) { return; }
+  const wanted = new Set(ids);
+  if (state.openDevice) { wanted.add(state.openDevice); }
+  const leaving = [...state.subscribed].filter(id => !wanted.has(id));
+  const joining = [...wanted].filter(id => !state.subscribed.has(id));
+  leaving.forEach(id => state.subscribed.delete(id));
+  joining.forEach(id => state.subscribed.add(id));
+  await Promise.all([
+    ...leaving.map(id => state.hub.invoke("Unsubscribe", id).catch(() => {})),
+    ...joining.map(id => state.hub.invoke("Subscribe", id).catch(() => state.subscribed.delete(id))),
+  ]);
+}
+
+// Navigation: the list at "/", a device at "/?device=<id>", without reloading the page.
+function navigate(deviceId) {
+  history.pushState({ deviceId }, "", deviceId ? `/?device=${encodeURIComponent(deviceId)}` : "/");
+  return route();
+}
+
+async function route() {
+  const deviceId = new URLSearchParams(location.search).get("device");
+  if (deviceId) {
+    $("#fleet").hidden = true;
+    $("#device-page").hidden = false;
+    await openDevice(deviceId).catch(error => showError("#add-error", error.message));
+  } else {
+    closeDevice();
+    $("#device-page").hidden = true;
+    $("#fleet").hidden = false;
+    await watch(listedDeviceIds());
+  }
 }
 
 async function showWorkspace() {
@@ -155,19 +138,12 @@ async function showWorkspace() {
   $("#workspace").hidden = false;
   $("#sign-out").hidden = false;
   $("#add-device").hidden = !isOperator();
-  const wanted = new URLSearchParams(location.search).get("device");
-  if (wanted && !state.devices.includes(wanted)) { state.devices.push(wanted); saveDevices(); }
+  $("#charts").hidden = !isOperator();
+  document.querySelectorAll(".operator-only").forEach(element => { element.hidden = !isOperator(); });
   await showIntegrations().catch(error => showError("#grants-error", error.message));
   await connectHub();
-  for (const id of [...state.devices]) {
-    try { await addDevice(id); } catch (error) { showError("#add-error", error.message); }
-  }
-}
-
-function showError(selector, message) {
-  const element = $(selector);
-  element.textContent = message;
-  element.hidden = false;
+  await Promise.all([startFleet(), isOperator() ? startCharts() : Promise.resolve()]);
+  await route();
 }
 
 $("#sign-in-form").addEventListener("submit", async event => {
@@ -183,14 +159,17 @@ $("#sign-in-form").addEventListener("submit", async event => {
 $("#add-device").addEventListener("submit", async event => {
   event.preventDefault();
   $("#add-error").hidden = true;
-  try {
-    await addDevice($("#device-id").value.trim());
-    $("#device-id").value = "";
-  } catch (error) {
-    showError("#add-error", error.message);
-  }
+  const id = $("#device-id").value.trim();
+  $("#device-id").value = "";
+  await navigate(id);
 });
 
+wireFleetControls();
+$("#back").addEventListener("click", () => navigate(null));
+$("#home").addEventListener("click", event => {
+  if (state.auth) { event.preventDefault(); navigate(null); }
+});
+window.addEventListener("popstate", () => route());
 $("#sign-out").addEventListener("click", signOut);
 
 if (state.auth) { showWorkspace().catch(error => showError("#add-error", error.message)); }

@@ -63,9 +63,11 @@ public static class EdgeHostingExtensions
         services.TryAddSingleton<DataPlane.BufferedDeviceRequests>();
         services.AddSingleton<SessionRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionRefresher>());
+        services.AddHostedService<Fleet.RelayMetricsSampler>();
         services.AddSingleton<EdgeLease>();
         services.AddHostedService(sp => sp.GetRequiredService<EdgeLease>());
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
+        services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, Fleet.FleetJsonContext.Default));
         services.AddRelayAccounts(builder.Configuration);
         services.AddRelayOAuth();
         services.AddRelayRateLimits(builder.Configuration);
@@ -168,6 +170,7 @@ public static class EdgeHostingExtensions
         });
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapAdmin();
+        Fleet.FleetEndpoints.MapFleet(app);
         app.MapMemoryDiagnostics();
         app.MapFactory();
         app.MapEventStreams();

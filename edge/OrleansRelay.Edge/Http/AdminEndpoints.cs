@@ -79,7 +79,7 @@ internal static class AdminEndpoints
         var status = await grains.GetGrain<IDeviceGrain>(deviceId).GetStatus();
         return status.Registered
             ? Results.Json(
-                new DeviceView(status.DeviceId, status.Name, status.Online, status.EdgeId, status.ConnectedAt, status.RegisteredAt),
+                new DeviceView(status.DeviceId, status.Name, status.Online, status.EdgeId, status.ConnectedAt, status.RegisteredAt, status.Online ? status.Epoch : null),
                 AdminJsonContext.Default.DeviceView)
             : RelayErrors.Json(StatusCodes.Status404NotFound, "Unknown device.");
     }
@@ -112,7 +112,8 @@ internal sealed record DeviceView(
     [property: JsonPropertyName("online")] bool Online,
     [property: JsonPropertyName("edgeId")] string? EdgeId,
     [property: JsonPropertyName("connectedAt")] DateTimeOffset? ConnectedAt,
-    [property: JsonPropertyName("registeredAt")] DateTimeOffset? RegisteredAt);
+    [property: JsonPropertyName("registeredAt")] DateTimeOffset? RegisteredAt,
+    [property: JsonPropertyName("epoch")] long? Epoch);
 
 /// <summary>A device's cache for operators.</summary>
 internal sealed record CacheView(

@@ -23,6 +23,9 @@ internal static class PresenceReasons
     /// <summary>The connection closed without a goodbye (the daemon was killed, the network dropped).</summary>
     public const string ConnectionLost = "connection-lost";
 
+    /// <summary>An operator rotated the device's secret or deregistered it while it was connected.</summary>
+    public const string CredentialsRevoked = "credentials-revoked";
+
     /// <summary>Maps the reason an edge gives with a disconnect to a presence reason.</summary>
     public static string FromDisconnect(string reason) => reason switch
     {

@@ -83,6 +83,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         var secret = DeviceAuthentication.GenerateSecret();
         var state = _registration.State;
         var rotated = state.Registered;
+        var wasOnline = _session is not null;
         state.StoredKey = DeviceAuthentication.ComputeStoredKey(secret);
         state.Name = name ?? state.Name;
         if (!state.Registered)
@@ -96,6 +97,8 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         {
             await CloseSessionAsync(SessionCloseReason.CredentialsRevoked);
         }
+
+        IndexDevice(!rotated ? Contracts.Model.Fleet.DeviceIndexEntry.NeverConnected : wasOnline ? PresenceReasons.CredentialsRevoked : null);
 
         Log.Provisioned(_logger, DeviceId, rotated);
         return new DeviceProvisioning(true, secret);
@@ -112,6 +115,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         await PersistAsync(() => _registration.ClearStateAsync());
         // Edges cache the route with its owner, offline too: they must learn the device is gone.
         PublishRoute();
+        IndexDevice();
         Log.Deregistered(_logger, DeviceId);
         DeactivateOnIdle();
         return true;
@@ -180,6 +184,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         Log.Connected(_logger, DeviceId, epoch, request.Edge.EdgeId);
         WatchEdge(_session);
         await BindOwnerAsync(info);
+        IndexDevice();
         if (previous is null)
         {
             await PublishPresenceAsync(online: true, "connected");
@@ -259,6 +264,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             WatchEdge(_session);
             Log.Reattached(_logger, DeviceId, session.Epoch, session.Edge.EdgeId);
             PublishRoute();
+            IndexDevice();
         }
         else if (current.Edge != session.Edge)
         {
@@ -268,6 +274,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         }
 
         DelayDeactivation(KeepAliveWhileConnected);
+        RefreshIndex();
         return ValueTask.FromResult(true);
     }
 
@@ -279,6 +286,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             _edgeWatch?.Cancel();
             Log.Disconnected(_logger, DeviceId, epoch, reason);
             PublishRoute();
+            IndexDevice(PresenceReasons.FromDisconnect(reason));
             await PublishPresenceAsync(online: false, PresenceReasons.FromDisconnect(reason));
         }
         else
@@ -306,6 +314,11 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         }
 
         Publish(recorded);
+        if (recorded.Length > 0)
+        {
+            IndexNotification(recorded[^1].At);
+        }
+
         return _events.LastSequence;
     }
 
@@ -487,6 +500,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
                 DelayDeactivation(KeepAliveWhileConnected);
                 Log.Located(_logger, DeviceId, held.Epoch, found.Edge.EdgeId);
                 PublishRoute();
+                IndexDevice();
             }
         }
         catch (Exception ex) when (ex is TimeoutException or OrleansException)
@@ -543,6 +557,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         if (_session?.Epoch == session.Epoch)
         {
             PublishRoute();
+            IndexDevice(PresenceReasons.EdgeLost);
             await PublishPresenceAsync(online: false, PresenceReasons.EdgeLost);
         }
     }

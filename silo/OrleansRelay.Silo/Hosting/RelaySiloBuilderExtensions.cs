@@ -99,15 +99,31 @@ public static class RelaySiloBuilderExtensions
             }
 
             silo.Services.TryAddSingleton<IDeviceEventStore>(new MySqlDeviceEventStore(connectionString));
+            silo.Services.TryAddSingleton<Fleet.IDeviceIndexStore>(new Fleet.MySqlDeviceIndexStore(connectionString));
         }
         else
         {
             silo.AddMemoryGrainStorage(RelaySiloDefaults.DeviceStorageName);
             silo.AddMemoryGrainStorage(RelaySiloDefaults.AccountStorageName);
             silo.Services.TryAddSingleton<IDeviceEventStore, MemoryDeviceEventStore>();
+            silo.Services.TryAddSingleton<Fleet.IDeviceIndexStore, Fleet.GrainDeviceIndexStore>();
         }
 
         return silo;
+    }
+
+    /// <summary>
+    /// Adds the fleet index's writer and sweeper (the store comes with the storage: a table with MySQL, else the
+    /// in-memory index grain).
+    /// </summary>
+    private static void AddFleetIndex(this ISiloBuilder silo)
+    {
+        silo.Services.AddOptions<Fleet.FleetIndexOptions>().BindConfiguration(Fleet.FleetIndexOptions.SectionName);
+        silo.Services.TryAddSingleton<Fleet.IDeviceIndexStore, Fleet.GrainDeviceIndexStore>();
+        silo.Services.TryAddSingleton<Fleet.DeviceIndexWriter>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<Fleet.DeviceIndexWriter>());
+        silo.Services.TryAddSingleton<Fleet.DeviceIndexSweeper>();
+        silo.Services.AddHostedService(sp => sp.GetRequiredService<Fleet.DeviceIndexSweeper>());
     }
 
     /// <summary>Adds what the relay's grains need beyond clustering and storage (which the caller chooses).</summary>
@@ -122,6 +138,7 @@ public static class RelaySiloBuilderExtensions
         silo.Services.AddOptions<Accounts.AccountOptions>().BindConfiguration(Accounts.AccountOptions.SectionName);
         silo.Services.AddOptions<Accounts.MailOptions>().BindConfiguration(Accounts.MailOptions.SectionName);
         silo.Services.TryAddSingleton<Accounts.ConfirmationMailer>();
+        silo.AddFleetIndex();
         return silo;
     }
 }

@@ -135,3 +135,21 @@ CREATE TABLE IF NOT EXISTS OrleansRelayDeviceEventCursor
     LastEventId   BIGINT       NOT NULL,
     LastSequence  BIGINT       NOT NULL
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4
+-- @@
+-- The fleet index behind GET /v1/admin/devices and /v1/admin/stats (see docs/architecture.md, "Fleet index"): one
+-- row per registered device, written in batches by the silos from the device grains' registration and presence
+-- changes, never on a relayed request. Ids sort in binary order (the keyset cursor), names case-insensitively.
+CREATE TABLE IF NOT EXISTS OrleansRelayDeviceIndex
+(
+    DeviceId            VARCHAR(128) CHARACTER SET ascii COLLATE ascii_bin NOT NULL PRIMARY KEY,
+    Name                VARCHAR(200) NULL,
+    Online              TINYINT(1)   NOT NULL,
+    Since               DATETIME(6)  NOT NULL,
+    Reason              VARCHAR(64)  NOT NULL,
+    EdgeId              VARCHAR(200) NULL,
+    Owner               VARCHAR(320) NULL,
+    LastNotificationAt  DATETIME(6)  NULL,
+    Version             BIGINT       NOT NULL,
+    UpdatedAt           DATETIME(6)  NOT NULL,
+    KEY IX_OrleansRelayDeviceIndex_Online (Online, Reason)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci

@@ -87,7 +87,7 @@ public sealed class DashboardBrowserTests
             var screenshot = Path.Combine(artifacts.FullName, "dashboard.png");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
             TestContext.Current.TestOutputHelper?.WriteLine($"Screenshot: {screenshot}");
-            Assert.Empty(errors);
+            Assert.True(errors.Count == 0, string.Join("\n", errors));
             // The one refusal is the wrong key's, on purpose.
             Assert.Equal(["401 /v1/admin/key"], failed.ToArray());
             Assert.Single(loadErrors);

@@ -71,8 +71,16 @@ internal sealed class TestDaemon : IAsyncDisposable
     private static TestDaemon Start(string deviceId, string secret, Uri local, params int[] devicePorts) =>
         new(Options(deviceId, secret, local, devicePorts));
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        // Tests may stop a daemon themselves before their `await using` does.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (Control is not null)
         {
             await Control.DisposeAsync();

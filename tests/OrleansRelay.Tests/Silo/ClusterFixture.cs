@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using OrleansRelay.Silo.Hosting;
 
@@ -13,7 +14,16 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(1);
-        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorage(RelaySiloDefaults.DeviceStorageName).AddRelayGrainServices());
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(RelaySiloDefaults.DeviceStorageName).AddRelayGrainServices();
+            // The fleet index written quickly, so its tests wait milliseconds rather than the production intervals.
+            silo.Services.Configure<OrleansRelay.Silo.Fleet.FleetIndexOptions>(o =>
+            {
+                o.FlushInterval = TimeSpan.FromMilliseconds(50);
+                o.NotificationInterval = TimeSpan.FromMilliseconds(300);
+            });
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
