@@ -66,12 +66,7 @@ internal sealed partial class NotifyEndpoint(DeviceDaemon daemon, ILogger logger
                 NotificationRefusal.StorageFailed => 507,
                 _ => 400,
             };
-            if (status == 503)
-            {
-                context.Response.Headers.RetryAfter = "1";
-            }
-
-            await JsonErrorResponse.WriteAsync(context.Response, status, ex.Message);
+            await JsonErrorResponse.WriteAsync(context.Response, status, ex.Message, retryAfterSeconds: status == 503 ? 1 : null);
             return;
         }
 

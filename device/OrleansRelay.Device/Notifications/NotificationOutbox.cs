@@ -97,21 +97,29 @@ public sealed class NotificationOutbox : IDisposable
             {
                 _lastSequence = notification.Sequence;
                 _pending.Enqueue(notification);
-                return Task.FromResult(notification.Sequence);
+                written = Task.CompletedTask;
             }
-
-            try
+            else
             {
-                // Under the lock, so records reach the file in sequence order.
-                written = _store.Append(notification);
-            }
-            catch (NotificationRefusedException ex)
+                try
             {
-                return Task.FromException<long>(ex);
-            }
+                    // Under the lock, so records reach the file in sequence order.
+                    written = _store.Append(notification);
+                }
+                catch (NotificationRefusedException ex)
+                {
+                    return Task.FromException<long>(ex);
+                }
 
-            _lastSequence = notification.Sequence;
-            _writing++;
+                _lastSequence = notification.Sequence;
+                _writing++;
+            }
+        }
+
+        if (_store is null)
+        {
+            Sendable?.Invoke();
+            return Task.FromResult(notification.Sequence);
         }
 
         return AcceptedAsync(written, notification.Sequence);
