@@ -97,6 +97,9 @@ public sealed partial class DeviceDaemon : IDisposable
     /// <summary>Notifications waiting for the relay's acknowledgement.</summary>
     public int PendingNotifications => _notifications.Count;
 
+    /// <summary>The notification outbox (for status and benchmarks).</summary>
+    public NotificationOutbox Outbox => _notifications;
+
     /// <summary>
     /// Sends a notification (one line of text) to the relay, which records it, acknowledges it and pushes it to the
     /// device's subscribers. Kept until acknowledged and resent after a reconnect; with an outbox directory also across

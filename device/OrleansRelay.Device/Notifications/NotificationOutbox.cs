@@ -58,6 +58,9 @@ public sealed class NotificationOutbox : IDisposable
         }
     }
 
+    /// <summary>fsyncs that accepted notifications so far (0 in memory): accepted notifications / syncs is the group-commit batch size.</summary>
+    public long DiskSyncs => _store?.Syncs ?? 0;
+
     /// <summary>Bytes the outbox's files take (0 in memory).</summary>
     public long Bytes => _store?.Bytes ?? 0;
 

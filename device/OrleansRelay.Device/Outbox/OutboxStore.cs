@@ -34,6 +34,7 @@ internal sealed partial class OutboxStore : IDisposable
     private long _acknowledged;
     private long _lastWrittenSequence;
     private bool _disposed;
+    private long _syncs;
     private FileStream _active;
 
     private OutboxStore(string directory, long maxBytes, FileStream lockFile, List<OutboxSegment> segments, FileStream active, long acknowledged, long lastSequence, Action<IReadOnlyList<NotificationMessage>> durable, ILogger logger)
@@ -67,6 +68,9 @@ internal sealed partial class OutboxStore : IDisposable
             }
         }
     }
+
+    /// <summary>fsyncs of appended records so far (each one accepted a batch of notifications).</summary>
+    public long Syncs => Interlocked.Read(ref _syncs);
 
     /// <summary>Segment files on disk.</summary>
     public int Segments
@@ -217,6 +221,7 @@ internal sealed partial class OutboxStore : IDisposable
             if (sync)
             {
                 _active.Flush(flushToDisk: true);
+                Interlocked.Increment(ref _syncs);
             }
         }
         catch (IOException)
