@@ -148,7 +148,7 @@ public static class DeviceCommand
             throw new ArgumentException($"--outbox-max-bytes must be at least {MinOutboxBytes} (two of the longest notifications).");
         }
 
-        var stateDirectory = parse.GetValue(o.StateDir)?.FullName ?? StateDirectory.Default(Environment.GetEnvironmentVariable);
+        var stateDirectory = parse.GetValue(o.StateDir)?.FullName ?? StateDirectory.Default(Environment.GetEnvironmentVariable, Directory.Exists);
         return new DeviceOptions
         {
             Servers = servers,

@@ -10,7 +10,7 @@ internal static class StateDirectory
     /// <c>$STATE_DIRECTORY</c> (set by systemd's <c>StateDirectory=</c>), else <see cref="System"/> when it exists, else
     /// the user's state directory (<c>$XDG_STATE_HOME/orleansrelay</c>, <c>~/.local/state/orleansrelay</c>).
     /// </summary>
-    public static string Default(Func<string, string?> environment)
+    public static string Default(Func<string, string?> environment, Func<string, bool> directoryExists)
     {
         if (environment("STATE_DIRECTORY") is { Length: > 0 } systemd)
         {
@@ -18,7 +18,7 @@ internal static class StateDirectory
             return systemd.Split(':')[0];
         }
 
-        if (Directory.Exists(System))
+        if (directoryExists(System))
         {
             return System;
         }

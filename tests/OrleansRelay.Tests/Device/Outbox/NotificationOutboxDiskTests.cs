@@ -108,15 +108,15 @@ public sealed class NotificationOutboxDiskTests : IDisposable
     [Fact]
     public async Task Acknowledged_SegmentsAreDeleted_AndTheOutboxStaysSmallUnderSteadyTraffic()
     {
-        using var outbox = Open(maxBytes: 16 * 1024);
-        for (var i = 0; i < 2000; i++)
+        using var outbox = Open(maxBytes: OutboxStore.MinMaxBytes);
+        for (var i = 0; i < 400; i++)
         {
             // Far more than fits at once: only deleting acknowledged segments makes room.
             outbox.Acknowledge(await outbox.AddAsync($"steady-{i}"));
         }
 
         await WaitUntilAsync(() => SegmentFiles().Length <= 2, "acknowledged segments to be deleted");
-        Assert.InRange(outbox.Bytes, 0, 16 * 1024);
+        Assert.InRange(outbox.Bytes, 0, OutboxStore.MinMaxBytes);
         Assert.Equal(0, outbox.Count);
     }
 
@@ -194,6 +194,33 @@ public sealed class NotificationOutboxDiskTests : IDisposable
         using var reopened = Open();
         Assert.Equal(["good"], reopened.After(0).Select(n => n.Text));
         Assert.Contains(_log.Lines, l => l.Contains("torn record", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task DamageInAnOlderSegment_IsLogged_AndEverythingElseIsReplayed()
+    {
+        using (var outbox = Open(maxBytes: 8 * 1024))
+        {
+            // Segments of 1 KiB: 40 records of about 50 bytes fill two.
+            for (var i = 0; i < 40; i++)
+            {
+                await outbox.AddAsync($"record-{i:D2}-{new string('r', 24)}");
+            }
+        }
+
+        var segments = SegmentFiles().Order(StringComparer.Ordinal).ToArray();
+        Assert.True(segments.Length >= 2, $"{segments.Length} segments");
+        var first = await File.ReadAllBytesAsync(segments[0], TestContext.Current.CancellationToken);
+        var firstCount = (first.Length - OutboxRecordFormat.HeaderBytes) / OutboxRecordFormat.SizeOf("record-00-" + new string('r', 24));
+
+        // One flipped byte in the text of the first segment's third record.
+        first[OutboxRecordFormat.HeaderBytes + (2 * OutboxRecordFormat.SizeOf("record-00-" + new string('r', 24))) + 20] ^= 0x01;
+        await File.WriteAllBytesAsync(segments[0], first, TestContext.Current.CancellationToken);
+
+        using var reopened = Open(maxBytes: 8 * 1024);
+        var expected = new[] { 0, 1 }.Concat(Enumerable.Range(firstCount, 40 - firstCount)).Select(i => $"record-{i:D2}-{new string('r', 24)}");
+        Assert.Equal(expected, reopened.After(0).Select(n => n.Text));
+        Assert.Contains(_log.Lines, l => l.Contains("is damaged at offset", StringComparison.Ordinal));
     }
 
     [Fact]
