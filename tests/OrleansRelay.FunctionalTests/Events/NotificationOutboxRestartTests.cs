@@ -134,8 +134,9 @@ public sealed class NotificationOutboxRestartTests
         /// <summary>Unblocks the writer (the daemon is dead and will not answer) and returns the accepted lines.</summary>
         public IReadOnlyList<string> Stop()
         {
-            // Our own line on the acknowledgement FIFO wakes the reader blocked on it.
-            using (var wake = new FileStream(_fifoPath + ".ack", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0))
+            // Our own line on the acknowledgement FIFO wakes the reader blocked on it. Opened read-write: if the writer
+            // already stopped (EPIPE), nobody else has the FIFO open and a write-only open would wait forever.
+            using (var wake = OpenAcknowledgements(_fifoPath))
             {
                 wake.Write(Encoding.UTF8.GetBytes(Stopped + "\n"));
             }
