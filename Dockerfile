@@ -101,7 +101,8 @@ LABEL org.opencontainers.image.title="orleansrelay-device" \
       org.opencontainers.image.created="${CREATED}" \
       org.opencontainers.image.base.name="${RUNTIME_DEPS_IMAGE}"
 COPY --from=published /out/device /app
-# The device's secret or identity file, on a volume (ORLEANSRELAY_SECRET_FILE=/var/lib/orleansrelay/<id>.secret).
+# The device's secret or identity file, on a volume (ORLEANSRELAY_SECRET_FILE=/var/lib/orleansrelay/<id>.secret), and
+# the notification outbox (/var/lib/orleansrelay/outbox/<id>, the daemon's default state directory).
 COPY --from=published --chown=1654:1654 /out/state /var/lib/orleansrelay
 WORKDIR /app
 USER 1654:1654

@@ -50,7 +50,10 @@ public sealed partial class DeviceDaemon : IDisposable
 
         _handler = handler ?? _ownedForwarder!;
         _backoff = new ReconnectBackoff(options.InitialBackoff, options.MaxBackoff);
-        _notifications = new NotificationOutbox(options.MaxPendingNotifications, _time);
+        _notifications = options.OutboxDirectory is { } directory
+            ? NotificationOutbox.Open(directory, options.OutboxMaxBytes, options.MaxPendingNotifications, _time, loggers.CreateLogger<NotificationOutbox>())
+            : new NotificationOutbox(options.MaxPendingNotifications, _time);
+        _notifications.Sendable += FlushNotifications;
     }
 
     /// <summary>What answers the device's API: the local forwarder or the application's handler. The LAN listener uses it too.</summary>
@@ -94,21 +97,45 @@ public sealed partial class DeviceDaemon : IDisposable
     /// <summary>Notifications waiting for the relay's acknowledgement.</summary>
     public int PendingNotifications => _notifications.Count;
 
+    /// <summary>The notification outbox (for status and benchmarks).</summary>
+    public NotificationOutbox Outbox => _notifications;
+
     /// <summary>
     /// Sends a notification (one line of text) to the relay, which records it, acknowledges it and pushes it to the
-    /// device's subscribers. Kept until acknowledged and resent after a reconnect, so none is lost while the daemon
-    /// runs. Returns why it was refused (not one line, too long, or too many unacknowledged), or null.
+    /// device's subscribers. Kept until acknowledged and resent after a reconnect; with an outbox directory also across
+    /// restarts and power loss. Completes when the notification is accepted (on disk, when the outbox is; many callers
+    /// share one fsync) with its sequence number.
     /// </summary>
+    /// <exception cref="NotificationRefusedException">Not one line, too long, the outbox full, or its disk write failed (logged).</exception>
+    public async Task<long> NotifyAsync(string text)
+    {
+        try
+        {
+            return await _notifications.AddAsync(text);
+        }
+        catch (NotificationRefusedException ex)
+        {
+            Log.NotificationRefused(_logger, ex.Reason, ex.Message);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="NotifyAsync"/>, waiting for it: returns null when accepted, or why the text is not a notification
+    /// (not one line, too long).
+    /// </summary>
+    /// <exception cref="NotificationRefusedException">The outbox is full or its disk write failed (logged).</exception>
     public string? Notify(string text)
     {
-        if (_notifications.TryAdd(text) is { } problem)
+        try
         {
-            Log.NotificationRefused(_logger, problem);
-            return problem;
+            NotifyAsync(text).GetAwaiter().GetResult();
+            return null;
         }
-
-        FlushNotifications();
-        return null;
+        catch (NotificationRefusedException ex) when (ex.Reason == NotificationRefusal.Invalid)
+        {
+            return ex.Message;
+        }
     }
 
     /// <summary>Runs until <paramref name="stopping"/> is cancelled.</summary>
@@ -274,12 +301,16 @@ public sealed partial class DeviceDaemon : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _ownedForwarder?.Dispose();
+    public void Dispose()
+    {
+        _notifications.Dispose();
+        _ownedForwarder?.Dispose();
+    }
 
     private static partial class Log
     {
-        [LoggerMessage(4020, LogLevel.Warning, "Notification refused: {Problem}")]
-        public static partial void NotificationRefused(ILogger logger, string problem);
+        [LoggerMessage(4020, LogLevel.Warning, "Notification refused ({Reason}): {Problem}")]
+        public static partial void NotificationRefused(ILogger logger, NotificationRefusal reason, string problem);
 
         [LoggerMessage(4000, LogLevel.Information, "Connected to edge {Server}, session epoch {Epoch}")]
         public static partial void Connected(ILogger logger, string server, long epoch);

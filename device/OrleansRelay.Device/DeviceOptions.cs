@@ -26,6 +26,18 @@ public sealed record DeviceOptions
     /// <summary>Most notifications held until the relay acknowledges them; beyond that new ones are refused.</summary>
     public int MaxPendingNotifications { get; init; } = 10_000;
 
+    /// <summary>Default of <see cref="OutboxMaxBytes"/>: 16 MiB.</summary>
+    public const long DefaultOutboxMaxBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Directory of the notification outbox on disk (append-only segments, fsync'd before a notification counts as
+    /// accepted, replayed after a restart); null keeps it in memory only, as a .NET application may choose.
+    /// </summary>
+    public string? OutboxDirectory { get; init; }
+
+    /// <summary>Most bytes the outbox's files may take; beyond that new notifications are refused.</summary>
+    public long OutboxMaxBytes { get; init; } = DefaultOutboxMaxBytes;
+
     /// <summary>How long one request to the local service may take before the daemon answers 504.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

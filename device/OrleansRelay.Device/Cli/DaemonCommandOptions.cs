@@ -84,12 +84,30 @@ internal sealed class DaemonCommandOptions
         Description = "Named pipe whose lines become notifications (created if missing, mode 0620). Default /tmp/orleansrelay-<device-id>.fifo; 'off' disables it.",
     };
 
+    public Option<DirectoryInfo?> StateDir { get; } = new("--state-dir")
+    {
+        Description = "Directory of the daemon's state (the notification outbox). Default: $STATE_DIRECTORY (systemd StateDirectory=), "
+            + "else /var/lib/orleansrelay when it exists, else $XDG_STATE_HOME/orleansrelay (~/.local/state/orleansrelay).",
+    };
+
+    public Option<DirectoryInfo?> OutboxDir { get; } = new("--outbox-dir")
+    {
+        Description = "Directory of the notification outbox on disk (notifications are fsync'd there before they count as accepted, "
+            + "and replayed after a restart). Default <state-dir>/outbox/<device-id>.",
+    };
+
+    public Option<long> OutboxMaxBytes { get; } = new("--outbox-max-bytes")
+    {
+        Description = "Most bytes the outbox's files may take; beyond that new notifications are refused until the relay acknowledges older ones.",
+        DefaultValueFactory = _ => DeviceOptions.DefaultOutboxMaxBytes,
+    };
+
     public Option<LogLevel> LogLevel { get; } = new("--log-level") { Description = "Minimum log level.", DefaultValueFactory = _ => Microsoft.Extensions.Logging.LogLevel.Information };
 
     public IEnumerable<Option> All =>
     [
         Server, IdentityFile, DeviceId, DeviceIdFile, Secret, SecretFile, Local, Concurrency, Timeout, ControlPort,
         Tls, TlsCa, TlsPin, TlsName, ClientCertificate, ClientKey,
-        LanPort, LanBind, LanCertificate, LanKey, DiscoveryPort, AdvertiseUrl, Name, NotifyFifo, LogLevel,
+        LanPort, LanBind, LanCertificate, LanKey, DiscoveryPort, AdvertiseUrl, Name, NotifyFifo, StateDir, OutboxDir, OutboxMaxBytes, LogLevel,
     ];
 }

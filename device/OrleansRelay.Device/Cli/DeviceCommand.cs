@@ -19,6 +19,9 @@ public static class DeviceCommand
     /// <summary>Environment variable that may hold the secret instead of the command line (which other users can read in <c>ps</c>).</summary>
     public const string SecretEnvironmentVariable = "ORLEANSRELAY_DEVICE_SECRET";
 
+    /// <summary>Smallest <c>--outbox-max-bytes</c>: room for two of the longest notifications.</summary>
+    private const long MinOutboxBytes = 2 * (NotificationMessage.MaxTextBytes + 64);
+
     /// <summary>Parses <paramref name="args"/>, with the daemon's options not given there taken from the environment.</summary>
     public static ParseResult Parse(string[] args)
     {
@@ -71,7 +74,18 @@ public static class DeviceCommand
                     c.TimestampFormat = "HH:mm:ss.fff ";
                     c.ColorBehavior = Microsoft.Extensions.Logging.Console.LoggerColorBehavior.Disabled;
                 }));
-            using var daemon = new DeviceDaemon(options, loggers);
+            DeviceDaemon daemon;
+            try
+            {
+                daemon = new DeviceDaemon(options, loggers);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync($"Cannot open the notification outbox {options.OutboxDirectory}: {ex.Message}");
+                return 1;
+            }
+
+            using var owned = daemon;
             try
             {
                 await using var control = parse.GetValue(o.ControlPort) is > 0 and var port ? await LocalControlServer.StartAsync(port, daemon, loggers) : null;
@@ -128,11 +142,20 @@ public static class DeviceCommand
                 ?? throw new ArgumentException($"No secret: give --identity-file, --secret-file, --secret or {SecretEnvironmentVariable}.");
         }
 
+        var maxBytes = parse.GetValue(o.OutboxMaxBytes);
+        if (maxBytes < MinOutboxBytes)
+        {
+            throw new ArgumentException($"--outbox-max-bytes must be at least {MinOutboxBytes} (two of the longest notifications).");
+        }
+
+        var stateDirectory = parse.GetValue(o.StateDir)?.FullName ?? StateDirectory.Default(Environment.GetEnvironmentVariable, Directory.Exists);
         return new DeviceOptions
         {
             Servers = servers,
             DeviceId = deviceId,
             Secret = secret,
+            OutboxDirectory = parse.GetValue(o.OutboxDir)?.FullName ?? StateDirectory.OutboxOf(stateDirectory, deviceId),
+            OutboxMaxBytes = maxBytes,
             LocalService = parse.GetValue(o.Local)!,
             MaxConcurrency = Math.Max(1, parse.GetValue(o.Concurrency)),
             RequestTimeout = TimeSpan.FromSeconds(parse.GetValue(o.Timeout)),

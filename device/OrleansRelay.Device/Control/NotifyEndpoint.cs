@@ -2,14 +2,16 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using OrleansRelay.Device.Hosting;
+using OrleansRelay.Device.Notifications;
 
 namespace OrleansRelay.Device.Control;
 
 /// <summary>
 /// <c>POST /notifications</c> with the notification as the body (UTF-8 text, one line, at most 64 KiB; a trailing
 /// newline is ignored): for device software that cannot write the named pipe. 202 <c>{"queued":1}</c> once the daemon
-/// holds it (it is sent, and resent until acknowledged); 400 for a body that is not one line of UTF-8; 503 when too
-/// many notifications wait for the relay.
+/// has accepted it (in its outbox, fsync'd when the outbox is on disk; it is sent, and resent until acknowledged); 400
+/// for a body that is not one line of UTF-8; 503 (with <c>Retry-After</c>) when the outbox is full; 507 when writing
+/// the outbox failed.
 /// </summary>
 internal sealed partial class NotifyEndpoint(DeviceDaemon daemon, ILogger logger)
 {
@@ -51,11 +53,20 @@ internal sealed partial class NotifyEndpoint(DeviceDaemon daemon, ILogger logger
             return;
         }
 
-        if (daemon.Notify(text) is { } problem)
+        try
         {
-            // The daemon logs the refusal; a full outbox is temporary (503), anything else is the caller's (400).
-            var full = problem.Contains("waiting for the relay", StringComparison.Ordinal);
-            await JsonErrorResponse.WriteAsync(context.Response, full ? 503 : 400, problem);
+            await daemon.NotifyAsync(text);
+        }
+        catch (NotificationRefusedException ex)
+        {
+            // The daemon logs the refusal. A full outbox is temporary (503), a failed disk write is 507, the rest is the caller's (400).
+            var status = ex.Reason switch
+            {
+                NotificationRefusal.OutboxFull => 503,
+                NotificationRefusal.StorageFailed => 507,
+                _ => 400,
+            };
+            await JsonErrorResponse.WriteAsync(context.Response, status, ex.Message, retryAfterSeconds: status == 503 ? 1 : null);
             return;
         }
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
@@ -9,10 +8,18 @@ namespace OrleansRelay.Device.Notifications;
 /// <c>echo '{"door":"open"}' &gt; /tmp/orleansrelay-pump-1.fifo</c>. Created if missing (mode 0620: the owner reads,
 /// the owner and its group write). Lines longer than the limit are refused with a log line, never truncated; invalid
 /// UTF-8 too. Held open read-write so the reader never sees end-of-file between writers.
+/// <para>
+/// Acknowledgements: the lines of one read are handed to the outbox together and the pipe is not read again until
+/// they are accepted (on disk), so they share one fsync and the pipe's own buffer is the only thing not yet durable.
+/// Then one line per notification line, in order, goes to the acknowledgement FIFO <c>PATH.ack</c> (mode 0640) if a
+/// reader has it open: <c>ok SEQUENCE</c> once accepted, or <c>refused REASON MESSAGE</c> (see
+/// <see cref="FifoAcknowledgement"/>). A line is accepted only when its <c>ok</c> is written.
+/// </para>
 /// </summary>
 public sealed partial class NotificationFifo : IDisposable
 {
     private readonly string _path;
+    private readonly string _ackPath;
     private readonly DeviceDaemon _daemon;
     private readonly int _maxLineBytes;
     private readonly ILogger _logger;
@@ -24,6 +31,7 @@ public sealed partial class NotificationFifo : IDisposable
     private NotificationFifo(string path, DeviceDaemon daemon, int maxLineBytes, ILogger logger)
     {
         _path = path;
+        _ackPath = AckPathOf(path);
         _daemon = daemon;
         _maxLineBytes = maxLineBytes;
         _logger = logger;
@@ -33,20 +41,15 @@ public sealed partial class NotificationFifo : IDisposable
         Log.Listening(_logger, path);
     }
 
-    /// <summary>Creates the FIFO if needed and starts turning its lines into notifications.</summary>
-    /// <exception cref="IOException">The path exists and is not a FIFO, or cannot be created.</exception>
+    /// <summary>The acknowledgement FIFO of the notification FIFO at <paramref name="path"/>.</summary>
+    public static string AckPathOf(string path) => path + ".ack";
+
+    /// <summary>Creates the FIFO and its acknowledgement FIFO if needed and starts turning its lines into notifications.</summary>
+    /// <exception cref="IOException">A path exists and is not a FIFO, or cannot be created.</exception>
     public static NotificationFifo Start(string path, DeviceDaemon daemon, int maxLineBytes, ILoggerFactory loggers)
     {
-        if (Directory.Exists(path) || (File.Exists(path) && !Native.IsFifo(path)))
-        {
-            throw new IOException($"{path} exists and is not a named pipe; remove it or choose another --notify-fifo path.");
-        }
-
-        if (!File.Exists(path) && Native.mkfifo(path, 0b110_010_000) != 0)
-        {
-            throw new IOException($"Could not create the named pipe {path}: errno {Marshal.GetLastPInvokeError()}.");
-        }
-
+        PosixFifo.Ensure(path, 0b110_010_000, "--notify-fifo");
+        PosixFifo.Ensure(AckPathOf(path), 0b110_100_000, "--notify-fifo");
         return new NotificationFifo(path, daemon, maxLineBytes, loggers.CreateLogger<NotificationFifo>());
     }
 
@@ -77,6 +80,7 @@ public sealed partial class NotificationFifo : IDisposable
         var buffer = new byte[64 * 1024];
         var line = new MemoryStream();
         var overlong = false;
+        var outcomes = new List<Task<string>>();
         while (!_stopping)
         {
             int read;
@@ -108,18 +112,54 @@ public sealed partial class NotificationFifo : IDisposable
                     continue;
                 }
 
-                if (!overlong && line.Length > 0 && !_stopping)
+                if (overlong && !_stopping)
                 {
-                    Submit(line.GetBuffer().AsSpan(0, (int)line.Length));
+                    outcomes.Add(Task.FromResult(FifoAcknowledgement.Refused(NotificationRefusal.Invalid, $"The line is longer than {_maxLineBytes} bytes.")));
+                }
+                else if (line.Length > 0 && !_stopping)
+                {
+                    outcomes.Add(Submit(line.GetBuffer().AsSpan(0, (int)line.Length)));
                 }
 
                 line.SetLength(0);
                 overlong = false;
             }
+
+            Acknowledge(outcomes);
+            outcomes.Clear();
         }
     }
 
-    private void Submit(ReadOnlySpan<byte> bytes)
+    /// <summary>Waits until the lines of this read are accepted (one fsync, usually) and tells the acknowledgement FIFO.</summary>
+    private void Acknowledge(List<Task<string>> outcomes)
+    {
+        if (outcomes.Count == 0)
+        {
+            return;
+        }
+
+        var replies = new StringBuilder();
+        foreach (var outcome in outcomes)
+        {
+            replies.Append(outcome.GetAwaiter().GetResult()).Append('\n');
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(replies.ToString());
+        try
+        {
+            var written = PosixFifo.TryWrite(_ackPath, bytes);
+            if (written > 0 && written < bytes.Length)
+            {
+                Log.AcknowledgementsLost(_logger, _ackPath, bytes.Length - written, "its pipe is full");
+            }
+        }
+        catch (IOException ex)
+        {
+            Log.AcknowledgementsLost(_logger, _ackPath, bytes.Length, ex.Message);
+        }
+    }
+
+    private Task<string> Submit(ReadOnlySpan<byte> bytes)
     {
         if (bytes[^1] == (byte)'\r')
         {
@@ -134,24 +174,11 @@ public sealed partial class NotificationFifo : IDisposable
         catch (DecoderFallbackException)
         {
             Log.NotUtf8(_logger, _path);
-            return;
+            return Task.FromResult(FifoAcknowledgement.Refused(NotificationRefusal.Invalid, "The line is not valid UTF-8."));
         }
 
-        // Refusals (outbox full, invalid) are logged by the daemon.
-        _daemon.Notify(text);
-    }
-
-    private static partial class Native
-    {
-        [LibraryImport("libc", EntryPoint = "mkfifo", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-        internal static partial int mkfifo(string path, uint mode);
-
-        internal static bool IsFifo(string path)
-        {
-            // .NET has no file-type query for FIFOs; opened read-write a FIFO does not block and is not seekable.
-            using var probe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
-            return !probe.CanSeek;
-        }
+        // Refusals (outbox full, invalid, disk failure) are logged by the daemon.
+        return FifoAcknowledgement.OfAsync(_daemon.NotifyAsync(text));
     }
 
     private static partial class Log
@@ -167,5 +194,8 @@ public sealed partial class NotificationFifo : IDisposable
 
         [LoggerMessage(4033, LogLevel.Error, "Reading the named pipe {Path} failed: {Detail}; notifications from it stop")]
         public static partial void ReadFailed(ILogger logger, string path, string detail);
+
+        [LoggerMessage(4034, LogLevel.Warning, "{Bytes} bytes of acknowledgements not delivered to {Path} ({Detail}); the notifications were handled all the same")]
+        public static partial void AcknowledgementsLost(ILogger logger, string path, int bytes, string detail);
     }
 }

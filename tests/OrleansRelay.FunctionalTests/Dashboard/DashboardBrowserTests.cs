@@ -101,6 +101,7 @@ public sealed class DashboardBrowserTests
             }
 
             File.Delete(fifoPath);
+            File.Delete(NotificationFifo.AckPathOf(fifoPath));
         }
     }
 }

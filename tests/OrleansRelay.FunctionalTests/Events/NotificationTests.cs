@@ -39,6 +39,7 @@ public sealed class NotificationTests
         finally
         {
             File.Delete(path);
+            File.Delete(NotificationFifo.AckPathOf(path));
         }
     }
 
@@ -94,6 +95,7 @@ public sealed class NotificationTests
         finally
         {
             File.Delete(path);
+            File.Delete(NotificationFifo.AckPathOf(path));
         }
     }
 

@@ -49,15 +49,16 @@ public sealed class NotificationMessageTests
     }
 
     [Fact]
-    public void Outbox_NumbersAboveEveryEarlierNotification_KeepsUntilAcknowledged_AndRefusesWhenFull()
+    public async Task Outbox_NumbersAboveEveryEarlierNotification_KeepsUntilAcknowledged_AndRefusesWhenFull()
     {
         var time = new SteppingClock { Now = DateTimeOffset.FromUnixTimeMilliseconds(1_000) };
-        var outbox = new NotificationOutbox(capacity: 3, time);
-        Assert.Null(outbox.TryAdd("a"));
-        Assert.Null(outbox.TryAdd("b"));
+        using var outbox = new NotificationOutbox(capacity: 3, time);
+        await outbox.AddAsync("a");
+        await outbox.AddAsync("b");
         time.Now = DateTimeOffset.FromUnixTimeMilliseconds(500);
-        Assert.Null(outbox.TryAdd("c"));
-        Assert.NotNull(outbox.TryAdd("d"));
+        await outbox.AddAsync("c");
+        var full = await Assert.ThrowsAsync<NotificationRefusedException>(() => outbox.AddAsync("d"));
+        Assert.Equal(NotificationRefusal.OutboxFull, full.Reason);
 
         var pending = outbox.After(0);
         Assert.Equal(["a", "b", "c"], pending.Select(n => n.Text));
@@ -66,7 +67,7 @@ public sealed class NotificationMessageTests
         outbox.Acknowledge(pending[1].Sequence);
         Assert.Equal(["c"], outbox.After(0).Select(n => n.Text));
         Assert.Equal(0, outbox.CountUpTo(pending[1].Sequence));
-        Assert.Null(outbox.TryAdd("d"));
+        Assert.True(await outbox.AddAsync("d") > pending[2].Sequence);
     }
 
     /// <summary>A clock that can be set back (an NTP step on a device), which FakeTimeProvider refuses.</summary>
