@@ -121,6 +121,7 @@ public static class RelaySiloBuilderExtensions
         silo.Services.AddOptions<EventOptions>().BindConfiguration(EventOptions.SectionName);
         silo.Services.TryAddSingleton<IDeviceEventStore, MemoryDeviceEventStore>();
         silo.AddDeviceEventStreams(DeviceEventStreamOptions.From(silo.Configuration));
+        Webhooks.WebhookHosting.AddWebhooks(silo.Services);
         silo.Services.AddOptions<Accounts.AccountOptions>().BindConfiguration(Accounts.AccountOptions.SectionName);
         silo.Services.AddOptions<Accounts.MailOptions>().BindConfiguration(Accounts.MailOptions.SectionName);
         silo.Services.TryAddSingleton<Accounts.ConfirmationMailer>();
