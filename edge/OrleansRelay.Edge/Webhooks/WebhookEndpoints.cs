@@ -27,20 +27,30 @@ internal static partial class WebhookEndpoints
         routes.MapPost(device, async (HttpContext c, string deviceId, IGrainFactory g, ILoggerFactory l) =>
             DeviceIds.IsValid(deviceId) && (await g.GetGrain<IDeviceGrain>(deviceId).GetOwnership()).Registered
                 ? await AddAsync(c, WebhookScopes.Device(deviceId), g, l)
-                : RelayErrors.Json(StatusCodes.Status404NotFound, "Unknown device.")).RequireDeviceAccess();
-        routes.MapGet(device, (string deviceId, IGrainFactory g) => ListAsync(WebhookScopes.Device(deviceId), g)).RequireDeviceAccess();
-        routes.MapDelete(device + "/{webhookId}", (string deviceId, string webhookId, IGrainFactory g) => RemoveAsync(WebhookScopes.Device(deviceId), webhookId, g)).RequireDeviceAccess();
-        routes.MapGet(device + "/{webhookId}/dead-letters", (string deviceId, string webhookId, IGrainFactory g) => DeadLettersAsync(WebhookScopes.Device(deviceId), webhookId, g)).RequireDeviceAccess();
+                : RelayErrors.Json(StatusCodes.Status404NotFound, "Unknown device.")).RequireDeviceAccess()
+            .WithSummary("Registers a webhook for the device's events").Accepts<CreateWebhookRequest>("application/json")
+            .Produces<CreatedWebhook>(StatusCodes.Status201Created).Produces<ErrorBody>(StatusCodes.Status400BadRequest).Produces<ErrorBody>(StatusCodes.Status404NotFound);
+        routes.MapGet(device, (string deviceId, IGrainFactory g) => ListAsync(WebhookScopes.Device(deviceId), g)).RequireDeviceAccess()
+            .WithSummary("Lists the device's webhooks (without secrets)").Produces<WebhookView[]>();
+        routes.MapDelete(device + "/{webhookId}", (string deviceId, string webhookId, IGrainFactory g) => RemoveAsync(WebhookScopes.Device(deviceId), webhookId, g)).RequireDeviceAccess()
+            .WithSummary("Deletes a device webhook").Produces(StatusCodes.Status204NoContent).Produces<ErrorBody>(StatusCodes.Status404NotFound);
+        routes.MapGet(device + "/{webhookId}/dead-letters", (string deviceId, string webhookId, IGrainFactory g) => DeadLettersAsync(WebhookScopes.Device(deviceId), webhookId, g)).RequireDeviceAccess()
+            .WithSummary("Deliveries of a device webhook the relay gave up on").Produces<DeadLetterView[]>().Produces<ErrorBody>(StatusCodes.Status404NotFound);
 
         const string account = "/v1/webhooks";
         routes.MapPost(account, (HttpContext c, IGrainFactory g, ILoggerFactory l) => AccountScope(c.User, c.Request.Query["account"]) is { } scope ? AddAsync(c, scope, g, l) : Task.FromResult(NotAnAccount(c.User)))
-            .RequireAuthorization(RelayClaims.UserOrOperatorPolicy);
+            .RequireAuthorization(RelayClaims.UserOrOperatorPolicy)
+            .WithSummary("Registers an account-wide webhook (all the account's devices; operators: ?account=)").Accepts<CreateWebhookRequest>("application/json")
+            .Produces<CreatedWebhook>(StatusCodes.Status201Created).Produces<ErrorBody>(StatusCodes.Status400BadRequest).Produces<ErrorBody>(StatusCodes.Status403Forbidden);
         routes.MapGet(account, (HttpContext c, IGrainFactory g) => AccountScope(c.User, c.Request.Query["account"]) is { } scope ? ListAsync(scope, g) : Task.FromResult(NotAnAccount(c.User)))
-            .RequireAuthorization(RelayClaims.UserOrOperatorPolicy);
+            .RequireAuthorization(RelayClaims.UserOrOperatorPolicy)
+            .WithSummary("Lists the account's webhooks (without secrets)").Produces<WebhookView[]>();
         routes.MapDelete(account + "/{webhookId}", (HttpContext c, string webhookId, IGrainFactory g) => AccountScope(c.User, c.Request.Query["account"]) is { } scope ? RemoveAsync(scope, webhookId, g) : Task.FromResult(NotAnAccount(c.User)))
-            .RequireAuthorization(RelayClaims.UserOrOperatorPolicy);
+            .RequireAuthorization(RelayClaims.UserOrOperatorPolicy)
+            .WithSummary("Deletes an account-wide webhook").Produces(StatusCodes.Status204NoContent).Produces<ErrorBody>(StatusCodes.Status404NotFound);
         routes.MapGet(account + "/{webhookId}/dead-letters", (HttpContext c, string webhookId, IGrainFactory g) => AccountScope(c.User, c.Request.Query["account"]) is { } scope ? DeadLettersAsync(scope, webhookId, g) : Task.FromResult(NotAnAccount(c.User)))
-            .RequireAuthorization(RelayClaims.UserOrOperatorPolicy);
+            .RequireAuthorization(RelayClaims.UserOrOperatorPolicy)
+            .WithSummary("Deliveries of an account-wide webhook the relay gave up on").Produces<DeadLetterView[]>().Produces<ErrorBody>(StatusCodes.Status404NotFound);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using OrleansRelay.Contracts.Model;
 
@@ -15,7 +16,8 @@ internal static class WebhookPayload
     public static byte[] Serialize(string deviceId, DeviceEvent deviceEvent)
     {
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        // Relaxed escaping: a notification's own JSON stays readable (\" rather than \u0022); the body is never HTML.
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("type", "device." + deviceEvent.Kind);
