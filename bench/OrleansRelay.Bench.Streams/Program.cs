@@ -38,15 +38,21 @@ foreach (var (name, transport, period) in runs)
 
 Directory.CreateDirectory(outDir);
 var path = Path.Combine(outDir, "device-event-streams.md");
-await File.WriteAllTextAsync(path, Report(results, rate, seconds, devices), stop.Token);
+// Runs accumulate (newest last), each with its machine load: the machine is shared, and one run is not a figure.
+var existing = File.Exists(path) ? await File.ReadAllTextAsync(path, stop.Token) : Header();
+await File.WriteAllTextAsync(path, existing.TrimEnd() + "\n\n" + Report(results, rate, seconds, devices), stop.Token);
 Console.WriteLine($"Written to {path}");
+
+static string Header() =>
+    "# Device events: device grain → consumer grain, and the observer push to edges\n\n"
+    + "Each run below was appended by `dotnet run -c Release --project bench/OrleansRelay.Bench.Streams` (options `--rate`, `--seconds`, `--devices`); newest last.\n";
 
 static string Report(List<StreamBenchRun.Result> results, int rate, int seconds, int devices)
 {
     var text = new StringBuilder();
-    text.AppendLine("# Device events: device grain → consumer grain, and the observer push to edges");
+    text.AppendLine(CultureInfo.InvariantCulture, $"## Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
     text.AppendLine();
-    text.AppendLine(CultureInfo.InvariantCulture, $"Measured {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores (shared with other builds: load average given per run), .NET {Environment.Version}, Release build.");
+    text.AppendLine(CultureInfo.InvariantCulture, $"{Environment.ProcessorCount} cores (shared with other builds: load average given per run), .NET {Environment.Version}, Release build.");
     text.AppendLine(CultureInfo.InvariantCulture, $"{rate} notifications/s spread evenly over {devices} devices (one `RecordNotifications` call each, paced by a 1 ms timer), 2 s warm-up unrecorded, then {seconds} s recorded.");
     text.AppendLine("One silo (localhost clustering, in-memory event log: the embedded default) and an Orleans client in a host of its own standing in for the edge, over the gateway's TCP on 127.0.0.1, one process.");
     text.AppendLine("Latency is from just before the client's `RecordNotifications` call to the event handed to (consumer) the `HandleAsync` of a `DeviceEventConsumerGrain` in the silo, (observer) `IEdgeObserver.DeliverEvents` on the client. Both paths run in every row at the same time, with the webhook dispatcher (a second consumer per device) active too.");
@@ -64,8 +70,6 @@ static string Report(List<StreamBenchRun.Result> results, int rate, int seconds,
         }
     }
 
-    text.AppendLine();
-    text.AppendLine("Repeat with `dotnet run -c Release --project bench/OrleansRelay.Bench.Streams` (options `--rate`, `--seconds`, `--devices`).");
     return text.ToString();
 }
 
