@@ -175,6 +175,7 @@ public static class EdgeHostingExtensions
         app.MapFactory();
         app.MapEventStreams();
         app.MapAllEvents();
+        Webhooks.WebhookEndpoints.MapWebhooks(app);
         app.MapHub<DeviceHub>(DeviceHub.Path).RequireAuthorization(RelayClaims.UserOrOperatorPolicy);
         app.MapDashboard();
         app.MapRelayAccounts();

@@ -24,6 +24,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
     private readonly ILogger<DeviceGrain> _logger;
     private readonly EdgeLivenessMonitor _edges;
     private readonly DeviceEventLog _events;
+    private readonly Events.Streams.DeviceEventPublisher _stream;
     private readonly Dictionary<string, (EdgeRef Edge, DateTimeOffset Since)> _eventSubscribers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (EdgeRef Edge, DateTimeOffset Since)> _routeWatchers = new(StringComparer.Ordinal);
     private CancellationTokenSource? _edgeWatch;
@@ -54,8 +55,10 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         EdgeLivenessMonitor edges,
         IDeviceEventStore eventStore,
         IOptions<EventOptions> eventOptions,
+        Events.Streams.DeviceEventPublisher stream,
         ILogger<DeviceGrain> logger)
     {
+        _stream = stream;
         _registration = registration;
         _edges = edges;
         _events = new DeviceEventLog(this.GetPrimaryKeyString(), eventStore, eventOptions.Value, time);
@@ -530,6 +533,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         }
 
         TellEach(_eventSubscribers, observer => observer.DeliverEvents(DeviceId, events));
+        _stream.Publish(DeviceId, events);
     }
 
     /// <summary>

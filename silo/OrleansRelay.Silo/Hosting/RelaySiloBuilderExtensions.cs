@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansRelay.Silo.Events;
+using OrleansRelay.Silo.Events.Streams;
 using OrleansRelay.Silo.Storage;
 
 namespace OrleansRelay.Silo.Hosting;
@@ -135,6 +136,8 @@ public static class RelaySiloBuilderExtensions
         silo.Services.TryAddSingleton<Edges.CredentialRevocations>();
         silo.Services.AddOptions<EventOptions>().BindConfiguration(EventOptions.SectionName);
         silo.Services.TryAddSingleton<IDeviceEventStore, MemoryDeviceEventStore>();
+        silo.AddDeviceEventStreams(DeviceEventStreamOptions.From(silo.Configuration));
+        Webhooks.WebhookHosting.AddWebhooks(silo.Services);
         silo.Services.AddOptions<Accounts.AccountOptions>().BindConfiguration(Accounts.AccountOptions.SectionName);
         silo.Services.AddOptions<Accounts.MailOptions>().BindConfiguration(Accounts.MailOptions.SectionName);
         silo.Services.TryAddSingleton<Accounts.ConfirmationMailer>();
