@@ -1,6 +1,6 @@
 // OrleansRelay dashboard: one device's page. Its presence and session, its recent events (the replay window) with new
 // ones arriving over the hub, the request console, and for operators its cache (purge) and credentials (rotate the
-// secret, deregister), each behind a confirmation.
+// secret, deregister), each behind a confirmation; its webhooks are webhooks.js's.
 "use strict";
 
 function card(deviceId) { return document.querySelector(`li.device[data-device-id="${CSS.escape(deviceId)}"]`); }
@@ -47,6 +47,7 @@ function renderCard(status) {
   $(".purge", item).addEventListener("click", () => purgeCache(status.deviceId, item));
   $(".rotate", item).addEventListener("click", () => rotateSecret(status.deviceId, item));
   $(".deregister", item).addEventListener("click", () => deregister(status.deviceId, item));
+  wireWebhooks(status.deviceId, item);
   $("#devices").append(item);
   return item;
 }

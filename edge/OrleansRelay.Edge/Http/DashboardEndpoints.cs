@@ -24,6 +24,7 @@ internal static class DashboardEndpoints
         ["consent.html"] = "text/html; charset=utf-8",
         ["consent.js"] = "text/javascript; charset=utf-8",
         ["grants.js"] = "text/javascript; charset=utf-8",
+        ["webhooks.js"] = "text/javascript; charset=utf-8",
         ["icon.svg"] = "image/svg+xml",
     };
 

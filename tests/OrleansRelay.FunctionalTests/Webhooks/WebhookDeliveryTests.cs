@@ -121,8 +121,7 @@ public sealed class WebhookDeliveryTests(WebhookFixture fixture)
         }
     }
 
-    private static string NewDeviceId(string purpose) => $"wh-{purpose}-{Guid.NewGuid().ToString("N")[..8]}";
+    private static string NewDeviceId(string purpose) => WebhookFixture.NewDeviceId(purpose);
 
-    private async Task<TestDaemon> StartDeviceAsync(string deviceId) =>
-        await TestDaemon.StartAsync(deviceId, await fixture.Edge.ProvisionAsync(deviceId), fixture.Service.BaseUri, fixture.Edge.DevicePort);
+    private Task<TestDaemon> StartDeviceAsync(string deviceId) => fixture.StartDeviceAsync(deviceId);
 }

@@ -18,6 +18,13 @@ public sealed class WebhookFixture : IAsyncLifetime
 
     internal TestDeviceService Service { get; private set; } = null!;
 
+    /// <summary>A fresh device id for one test (the fixture's cluster outlives the tests).</summary>
+    public static string NewDeviceId(string purpose) => $"wh-{purpose}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    /// <summary>Provisions <paramref name="deviceId"/> and starts its daemon against the fixture's edge and service.</summary>
+    internal async Task<TestDaemon> StartDeviceAsync(string deviceId) =>
+        await TestDaemon.StartAsync(deviceId, await Edge.ProvisionAsync(deviceId), Service.BaseUri, Edge.DevicePort);
+
     public async ValueTask InitializeAsync()
     {
         Silo = await TestSilo.StartAsync(TestSilo.NewLocalCluster(), new(), silo => silo.Services.Configure<WebhookOptions>(o =>

@@ -93,7 +93,10 @@ internal sealed class WebSocketEchoService : IAsyncDisposable
         {
             context.Response.Headers.Upgrade = "echo";
             var upgraded = await context.Features.GetRequiredFeature<IHttpUpgradeFeature>().UpgradeAsync();
-            await upgraded.CopyToAsync(upgraded, context.RequestAborted);
+            // Not RequestAborted: Kestrel fires it when the client's FIN arrives (a half-close reads as a disconnect),
+            // which can cancel the echo of bytes that came in the same segment as the FIN before they are written.
+            // The copy ends by itself when the input does.
+            await upgraded.CopyToAsync(upgraded, CancellationToken.None);
             await upgraded.DisposeAsync();
         }
         finally
