@@ -82,6 +82,12 @@ public static class EdgeHostingExtensions
         var endpoints = new EdgeEndpoints();
         services.AddSingleton(endpoints);
         services.AddOptions<HttpLimitsOptions>().BindConfiguration(HttpLimitsOptions.SectionName);
+        if (edge.LargeTransportBuffers)
+        {
+            // Kestrel resolves its transport's pool factory from DI (it only adds its own when none is registered).
+            services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             HttpLimitsSetup.Apply(kestrel.Limits, httpLimits);

@@ -32,6 +32,13 @@ public sealed record EdgeOptions
     /// <summary>This edge's id in logs and device status; defaults to host name plus a random suffix.</summary>
     public string? EdgeId { get; init; }
 
+    /// <summary>
+    /// Kestrel's socket buffers in 32 KiB blocks (<see cref="LargeBlockMemoryPool"/>) instead of 4 KiB: a device
+    /// streaming a body into its link is received in 32 KiB reads instead of 4 KiB ones. Idle connections hold no
+    /// buffer either way. False restores Kestrel's own pool (the benchmark compares both).
+    /// </summary>
+    public bool LargeTransportBuffers { get; init; } = true;
+
     /// <summary>How long a relayed request waits for the device's response before answering 504.</summary>
     public TimeSpan DeviceRequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
