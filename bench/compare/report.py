@@ -34,7 +34,7 @@ AUTH = {"none": "–", "operator": "operator key", "user": "user token", "oauth"
 
 def main():
     a = argparse.ArgumentParser()
-    for name in ("rows", "out", "stamp", "started", "finished", "load-before", "load-after", "duration", "warmup", "quick",
+    for name in ("rows", "out", "stamp", "started", "finished", "load-before", "load-after", "duration", "warmup", "system-warmup", "quick",
                  "connections", "commit", "versions", "token-note"):
         a.add_argument("--" + name, default="")
     args = a.parse_args()
@@ -101,7 +101,8 @@ def main():
     meta = {
         "started": args.started, "finished": args.finished, "cores": os.cpu_count(),
         "load_average_before": args.load_before, "load_average_after": args.load_after,
-        "measured_seconds": float(args.duration or 0), "warmup_seconds": float(args.warmup or 0), "quick": args.quick == "true",
+        "measured_seconds": float(args.duration or 0), "warmup_seconds": float(args.warmup or 0),
+        "system_warmup_seconds": float(args.system_warmup or 0), "quick": args.quick == "true",
         "connections": [int(c) for c in args.connections.split()], "commit": args.commit, "versions": args.versions,
         "token_note": args.token_note, "systems": SYSTEMS, "cpu_of": CPU_OF, "loads": LOADS,
     }
@@ -126,7 +127,8 @@ def markdown(doc, row):
     w("")
     w(f"`bench/compare/run.sh{' --quick' if m['quick'] else ''}`, {m['started']} to {m['finished']}, {m['cores']} cores, "
       f"load average (1/5/15 min) {m['load_average_before']} before and {m['load_average_after']} after; relay at {m['commit']} "
-      f"(Release). Every row: {m['warmup_seconds']:g} s warm-up, then {m['measured_seconds']:g} s measured with wrk "
+      f"(Release). Every system: {m['system_warmup_seconds']:g} s of uncached GETs at 64 connections once it started; "
+      f"then every row: {m['warmup_seconds']:g} s warm-up, then {m['measured_seconds']:g} s measured with wrk "
       f"(1 thread at 1 connection, 2 threads at 64). {m['versions']}.")
     w("")
     w("Same device backend for every system (nginx serving a 1 KB and a 1 MiB JSON file, `return 200` for the POST), "

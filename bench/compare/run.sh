@@ -16,9 +16,12 @@
 # system's own processes (utime+stime from /proc before and after the measured run; backend and wrk excluded), the
 # machine's busy % meanwhile. Writes bench/results/compare/<UTC date-time>.{md,json}, latest.{md,json} and the charts.
 #
-#   bench/compare/run.sh                     full run (10 s measured + 3 s warm-up per row, about 20 minutes)
+#   bench/compare/run.sh                     full run (10 s measured + 3 s warm-up per row, about 23 minutes)
 #   bench/compare/run.sh --quick             3 s measured + 1 s warm-up per row
 #   bench/compare/run.sh --duration 20 --warmup 5 --connections "1 64" --systems "nginx-1hop relay-embedded"
+#   bench/compare/run.sh --system-warmup 30  seconds of uncached GETs at 64 connections when a system has started,
+#                                            before its first row (default 30; 10 with --quick): a .NET process
+#                                            measured in its first half minute still pays tiered JIT and GC tuning
 #   bench/compare/run.sh --no-build          use the existing Release build
 #   bench/compare/run.sh --out DIR           results elsewhere (default bench/results/compare)
 #   bench/compare/run.sh --profile           also perf-record the relay's processes during each measured relay row:
@@ -33,11 +36,12 @@ source scripts/lib/services.sh # ensure_packages, wait_for
 source scripts/lib/relay.sh    # relay_bin, http_ready, stop_pids
 
 all_systems="direct nginx-1hop nginx-2hop mqtt relay-embedded relay-cluster relay-cluster-other-edge"
-duration=10 warmup=3 quick=false build=true profile=false systems="$all_systems" connections="1 64" out="$repo/bench/results/compare"
+duration=10 warmup=3 system_warmup=30 quick=false build=true profile=false systems="$all_systems" connections="1 64" out="$repo/bench/results/compare"
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) quick=true duration=3 warmup=1 ;;
+    --quick) quick=true duration=3 warmup=1 system_warmup=10 ;;
+    --system-warmup) system_warmup="$2"; shift ;;
     --duration) duration="$2"; shift ;;
     --warmup) warmup="$2"; shift ;;
     --systems) systems="$2"; shift ;;
@@ -238,8 +242,8 @@ PY
     done
   done
 }
-warm_system() { # warm_system <url> <headers>: JIT and pools warm before the first row
-  local seconds=$((warmup * 3)); [ "$seconds" -lt 5 ] && seconds=5
+warm_system() { # warm_system <url> <headers>: JIT, GC and pools warm before the first row
+  local seconds="$system_warmup"
   wrk_run "$1$2" 64 "$seconds" GET "$(printf 'Cache-Control: no-store\n%s' "${3:-}")" "$tmp/warmup.json"
 }
 
@@ -469,7 +473,7 @@ stamp="$(date -u +%Y%m%d-%H%M%S)"
 mkdir -p "$out"
 python3 "$repo/bench/compare/report.py" --rows "$tmp/rows.jsonl" --out "$out" --stamp "$stamp" --started "$started_at" \
   --finished "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --load-before "$load_before" --load-after "$load_after" --duration "$duration" \
-  --warmup "$warmup" --quick "$quick" --connections "$connections" --commit "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- contracts silo edge device || echo '+uncommitted relay changes')" \
+  --warmup "$warmup" --system-warmup "$system_warmup" --quick "$quick" --connections "$connections" --commit "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- contracts silo edge device || echo '+uncommitted relay changes')" \
   --versions "nginx $(nginx -v 2>&1 | sed 's/.*nginx\///'), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}'), mosquitto $(mosquitto -h | head -1 | awk '{print $3}'), redis $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), .NET $(dotnet --version)" \
   --token-note "$token_note"
 timeout 120 dotnet "$chart_dll" "$out/$stamp.json" "$out/$stamp" >>"$tmp/logs/chart.log" 2>&1 || { cat "$tmp/logs/chart.log" >&2; echo "chart failed" >&2; }
