@@ -56,17 +56,5 @@ public sealed class DeviceGrainIndexTests(ClusterFixture fixture)
         return row!;
     }
 
-    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            }
-
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-    }
+    private static Task WaitAsync(Func<Task<bool>> condition, string what) => Eventually.TrueAsync(condition, what);
 }

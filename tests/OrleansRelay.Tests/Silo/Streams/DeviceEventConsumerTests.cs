@@ -54,49 +54,24 @@ public sealed class DeviceEventConsumerTests
         for (var sent = 0; sent < count; sent += 5)
         {
             var batch = Enumerable.Range(0, 5).Select(_ => nextSequence()).Select(s => new DeviceNotification(s, $"n{s}")).ToArray();
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (true)
-            {
-                try
-                {
-                    await device.RecordNotifications(1, batch);
-                    break;
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException && DateTime.UtcNow < deadline)
-                {
-                    // The device's grain was on the killed silo: Orleans fails calls fast until it re-activates.
-                    await Task.Delay(100, Token);
-                }
-            }
+            // The device's grain may have been on the killed silo: Orleans fails calls fast until it re-activates.
+            await Eventually.TrueAsync(() => Eventually.SucceedsAsync(async () => await device.RecordNotifications(1, batch)), "the device grain to take a batch", TimeSpan.FromSeconds(60));
         }
     }
 
     private static async Task WaitForPositionAsync(InProcessTestCluster cluster, string deviceId, long lastId)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (true)
+        long position = -1;
+        try
         {
-            long position = -1;
-            try
-            {
-                position = await cluster.Client.GetGrain<IRecordingConsumerGrain>(deviceId).GetPosition();
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Fails fast while the killed silo's grains move.
-            }
-
-            if (position == lastId)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"The consumer of {deviceId} reached {position}, not {lastId}; handled: {string.Join(",", Handled(deviceId).Select(h => h.Event.Id))}");
-            }
-
-            await Task.Delay(50, Token);
+            await Eventually.TrueAsync(
+                async () => await Eventually.SucceedsAsync(async () => position = await cluster.Client.GetGrain<IRecordingConsumerGrain>(deviceId).GetPosition()) && position == lastId,
+                $"the consumer of {deviceId} to reach {lastId}",
+                TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The consumer of {deviceId} reached {position}, not {lastId}; handled: {string.Join(",", Handled(deviceId).Select(h => h.Event.Id))}");
         }
     }
 
