@@ -247,22 +247,8 @@ public sealed class NotificationOutboxDiskTests : IDisposable
         Assert.False(File.Exists(OutboxSegment.PathOf(_directory, 99)));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(20));
-        while (!condition())
-        {
-            try
-            {
-                await Task.Delay(10, timeout.Token);
-            }
-            catch (OperationCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
-            {
-                Assert.Fail($"Timed out waiting for {what}.");
-            }
-        }
-    }
+    private static Task WaitUntilAsync(Func<bool> condition, string what) =>
+        Eventually.TrueAsync(() => Task.FromResult(condition()), what, TimeSpan.FromSeconds(20));
 
     private string[] SegmentFiles() => Directory.GetFiles(_directory, "*" + OutboxSegment.Extension);
 
