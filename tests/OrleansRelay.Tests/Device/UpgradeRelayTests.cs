@@ -104,11 +104,16 @@ public sealed class UpgradeRelayTests : IAsyncLifetime
         var (flags, head) = await stream.Head.Task.WaitAsync(Patience, Token);
         Assert.Equal((StreamFlags.Upgrade, 101, "echo"), (flags, head.Status, Single(head, "Upgrade")));
         await stream.WriteAsync("abc"u8.ToArray(), Token);
+        // The echo first: Kestrel (the test's service) does not support half-closed connections: once a FIN arrives
+        // it stops writing, so bytes it had not echoed yet would be lost on its side, not the relay's.
+        var echoed = new byte[3];
+        await stream.Body.ReadExactlyAsync(echoed, Token).AsTask().WaitAsync(Patience, Token);
+        Assert.Equal("abc", Encoding.ASCII.GetString(echoed));
 
         // END_STREAM: only the daemon's half-close tells the service that no more comes.
         stream.EndWrite();
 
-        Assert.Equal("abc", Encoding.ASCII.GetString(await stream.ReadToEndAsync()));
+        Assert.Equal("", Encoding.ASCII.GetString(await stream.ReadToEndAsync()));
         await _service.WaitForSessionEndAsync();
         Assert.True(stream.Ended.Task.IsCompleted);
         Assert.False(stream.Reset.Task.IsCompleted, "the tunnel was reset instead of ended");

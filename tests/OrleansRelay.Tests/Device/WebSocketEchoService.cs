@@ -93,9 +93,7 @@ internal sealed class WebSocketEchoService : IAsyncDisposable
         {
             context.Response.Headers.Upgrade = "echo";
             var upgraded = await context.Features.GetRequiredFeature<IHttpUpgradeFeature>().UpgradeAsync();
-            // Not RequestAborted: Kestrel fires it when the client's FIN arrives (a half-close reads as a disconnect),
-            // which can cancel the echo of bytes that came in the same segment as the FIN before they are written.
-            // The copy ends by itself when the input does.
+            // The copy ends by itself when the input does (Kestrel treats the client's FIN as the end of the connection).
             await upgraded.CopyToAsync(upgraded, CancellationToken.None);
             await upgraded.DisposeAsync();
         }
