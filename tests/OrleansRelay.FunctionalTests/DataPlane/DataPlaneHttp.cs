@@ -12,7 +12,10 @@ internal static class DataPlaneHttp
 
     public static HttpClient NewClient(Uri baseAddress, TimeSpan timeout, int maxConnections = int.MaxValue)
     {
-        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = maxConnections };
+        // A response disposed before its end closes the connection at once: the client going away is what the tests
+        // mean by it. (By default the handler drains such a response for up to 2 s first, to reuse the connection,
+        // so the relay and the device would only see the client leave 2 s later.)
+        var handler = new SocketsHttpHandler { MaxConnectionsPerServer = maxConnections, MaxResponseDrainSize = 0 };
         var client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = timeout };
         client.DefaultRequestHeaders.Add("X-Admin-Key", TestEdge.AdminKey);
         return client;
