@@ -55,4 +55,11 @@ public interface IAccountGrain : IGrainWithStringKey
     [Alias("GetDevices")]
     [AlwaysInterleave]
     ValueTask<string[]> GetDevices();
+
+    /// <summary>
+    /// The account-wide webhooks changed: whether the account has any now. Remembered, and passed on to every bound
+    /// device (and to each device that binds later), so that only their events wake the webhook dispatcher.
+    /// </summary>
+    [Alias("SetWebhooks")]
+    ValueTask SetWebhooks(bool any);
 }

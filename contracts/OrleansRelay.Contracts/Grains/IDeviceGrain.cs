@@ -90,4 +90,18 @@ public interface IDeviceGrain : IGrainWithStringKey
     /// <summary>Stops pushing events to the edge.</summary>
     [Alias("UnsubscribeEvents")]
     ValueTask UnsubscribeEvents(string edgeId);
+
+    /// <summary>
+    /// The device's own webhooks changed: whether it has any now. Only a device with webhooks (its own, or its
+    /// owner's account-wide ones) wakes the webhook dispatcher with its events; a device without costs it nothing.
+    /// </summary>
+    [Alias("SetOwnWebhooks")]
+    ValueTask SetOwnWebhooks(bool any);
+
+    /// <summary>
+    /// The account <paramref name="owner"/> has account-wide webhooks now (<paramref name="any"/>) or no longer;
+    /// ignored unless the device is bound to that account.
+    /// </summary>
+    [Alias("SetOwnerWebhooks")]
+    ValueTask SetOwnerWebhooks(string owner, bool any);
 }

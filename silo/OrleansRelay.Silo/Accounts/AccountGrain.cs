@@ -57,6 +57,12 @@ internal sealed partial class AccountGrain : Grain, IAccountGrain, IIncomingGrai
             await _state.WriteStateAsync();
         }
 
+        if (State.HasWebhooks)
+        {
+            // Every connect: a device bound while the account-wide webhooks changed, or one whose grain lost the flag.
+            TellDevices([deviceId], any: true);
+        }
+
         // First sight of an unconfirmed address: one mail. A failed send is retried on the device's next connect.
         if (!State.Confirmed && State.ConfirmationSentAt is null)
         {

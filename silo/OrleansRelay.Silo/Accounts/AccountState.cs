@@ -31,4 +31,8 @@ public sealed class AccountState
     /// <summary>Signed-out tokens, by id, until they would have expired anyway.</summary>
     [Id(6)]
     public Dictionary<string, DateTimeOffset> RevokedTokens { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the account has account-wide webhooks (its bound devices are told, see <c>IDeviceGrain.SetOwnerWebhooks</c>).</summary>
+    [Id(7)]
+    public bool HasWebhooks { get; set; }
 }

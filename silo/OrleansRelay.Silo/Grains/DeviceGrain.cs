@@ -213,7 +213,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             ? path
             : null;
         var state = _registration.State;
-        var (previous, previousPath, previousName) = (state.Email, state.ApiAuthPath, state.InfoName);
+        var (previous, previousPath, previousName, previousOwnerWebhooks) = (state.Email, state.ApiAuthPath, state.InfoName, state.OwnerHasWebhooks);
         var name = info.Name is { Length: <= 200 } infoName ? infoName : null;
         try
         {
@@ -222,6 +222,12 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
                 state.Email = email;
                 state.ApiAuthPath = authPath;
                 state.InfoName = name;
+                if (previous != email)
+                {
+                    // The new account tells the device in BindDevice below if it has account-wide webhooks.
+                    state.OwnerHasWebhooks = false;
+                }
+
                 await _registration.WriteStateAsync();
                 if (previous is not null && previous != email)
                 {
@@ -237,7 +243,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The session stands; the binding is retried on the next connect.
-            (state.Email, state.ApiAuthPath, state.InfoName) = (previous, previousPath, previousName);
+            (state.Email, state.ApiAuthPath, state.InfoName, state.OwnerHasWebhooks) = (previous, previousPath, previousName, previousOwnerWebhooks);
             Log.OwnerBindFailed(_logger, DeviceId, ex.GetType().Name, ex.Message);
         }
     }
@@ -533,7 +539,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         }
 
         TellEach(_eventSubscribers, observer => observer.DeliverEvents(DeviceId, events));
-        _stream.Publish(DeviceId, events);
+        _stream.Publish(DeviceId, events, toWebhooks: HasAnyWebhooks);
     }
 
     /// <summary>

@@ -31,4 +31,12 @@ public sealed class DeviceRegistration
     /// <summary>The <c>name</c> from the device's hello, shown to its owner when the operator gave none.</summary>
     [Id(6)]
     public string? InfoName { get; set; }
+
+    /// <summary>Whether the device has webhooks of its own (told by its webhook registry).</summary>
+    [Id(7)]
+    public bool HasWebhooks { get; set; }
+
+    /// <summary>Whether the owner account (<see cref="Email"/>) has account-wide webhooks (told by the account).</summary>
+    [Id(8)]
+    public bool OwnerHasWebhooks { get; set; }
 }

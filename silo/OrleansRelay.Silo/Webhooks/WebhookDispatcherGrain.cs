@@ -10,9 +10,10 @@ namespace OrleansRelay.Silo.Webhooks;
 /// The webhooks' stream consumer for one device: for each batch of new events it wakes the delivery grain of every
 /// webhook (the device's own, and its owner account's) that wants one of their kinds. It needs no persisted
 /// position: delivery grains keep their own and read the log, so a wake-up repeated or lost is made good by the next.
+/// It listens in its own namespace, in which only devices with webhooks publish (<see cref="DeviceEventPublisher"/>).
 /// </summary>
-[ImplicitChannelSubscription(DeviceEventStreams.Namespace)]
-[ImplicitStreamSubscription(DeviceEventStreams.Namespace)]
+[ImplicitChannelSubscription(DeviceEventPublisher.WebhookNamespace)]
+[ImplicitStreamSubscription(DeviceEventPublisher.WebhookNamespace)]
 internal sealed class WebhookDispatcherGrain : DeviceEventConsumerGrain
 {
     public WebhookDispatcherGrain([PersistentState("webhook-dispatch", RelaySiloDefaults.DeviceStorageName)] IPersistentState<DeviceEventPosition> position)

@@ -13,6 +13,8 @@ namespace OrleansRelay.Silo.Webhooks;
 internal sealed partial class WebhookRegistryGrain : Grain, IWebhookRegistryGrain
 {
     private static readonly TimeSpan ResolveTimeout = TimeSpan.FromSeconds(5);
+    private static readonly string DeviceScopePrefix = WebhookScopes.Device("");
+    private static readonly string AccountScopePrefix = WebhookScopes.Account("");
     private readonly IPersistentState<WebhookRegistryState> _state;
     private readonly IOptionsMonitor<WebhookOptions> _options;
     private readonly TimeProvider _time;
@@ -71,6 +73,10 @@ internal sealed partial class WebhookRegistryGrain : Grain, IWebhookRegistryGrai
             kinds,
             WebhookSignature.NewSecret(),
             _time.GetUtcNow());
+
+        // First the device (or account) learns it has webhooks, so its events go to the dispatcher: a webhook that
+        // exists is never skipped. Told on every add (idempotent), which also repairs a flag lost earlier.
+        await TellScopeOwnerAsync(any: true);
         _state.State.Webhooks.Add(webhook);
         await _state.WriteStateAsync();
         Log.Added(_logger, webhook.Id, Scope, uri.Host);
@@ -92,8 +98,27 @@ internal sealed partial class WebhookRegistryGrain : Grain, IWebhookRegistryGrai
         _state.State.DeadLetters.Remove(webhookId);
         await _state.WriteStateAsync();
         Log.Removed(_logger, webhookId, Scope);
+        if (_state.State.Webhooks.Count == 0)
+        {
+            try
+            {
+                await TellScopeOwnerAsync(any: false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Harmless: the device's events keep waking the dispatcher, which finds nothing to deliver.
+                Log.UnflagFailed(_logger, Scope, ex.GetType().Name, ex.Message);
+            }
+        }
+
         return true;
     }
+
+    /// <summary>Tells the device or account of this scope whether it has webhooks now.</summary>
+    private ValueTask TellScopeOwnerAsync(bool any) =>
+        Scope.StartsWith(DeviceScopePrefix, StringComparison.Ordinal)
+            ? GrainFactory.GetGrain<IDeviceGrain>(Scope[DeviceScopePrefix.Length..]).SetOwnWebhooks(any)
+            : GrainFactory.GetGrain<IAccountGrain>(Scope[AccountScopePrefix.Length..]).SetWebhooks(any);
 
     public async ValueTask AddDeadLetter(WebhookDeadLetter deadLetter)
     {
@@ -133,5 +158,8 @@ internal sealed partial class WebhookRegistryGrain : Grain, IWebhookRegistryGrai
 
         [LoggerMessage(1952, LogLevel.Warning, "Webhook registration for {Scope} refused: {Reason}")]
         public static partial void Refused(ILogger logger, string scope, string reason);
+
+        [LoggerMessage(1953, LogLevel.Warning, "The last webhook of {Scope} is deleted, but telling its owner failed ({Exception}): {Detail}; its events still wake the dispatcher, which delivers nothing")]
+        public static partial void UnflagFailed(ILogger logger, string scope, string exception, string detail);
     }
 }

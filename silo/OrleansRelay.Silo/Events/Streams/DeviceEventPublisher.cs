@@ -11,7 +11,8 @@ namespace OrleansRelay.Silo.Events.Streams;
 /// Publishes a device's newly recorded events on its stream (namespace <see cref="DeviceEventStreams.Namespace"/>, key =
 /// device id). Fire and forget on purpose: the device's grain never waits for consumers (a consumer reads back from
 /// the grain's log, which would deadlock a waiting grain), and a publish that is lost (silo death, a provider error) is
-/// made good by the consumers' catch-up from the log at the next event.
+/// made good by the consumers' catch-up from the log at the next event. A device with webhooks also publishes the
+/// batch in <see cref="WebhookNamespace"/>, the webhook dispatcher's own, so devices without any never activate it.
 /// </summary>
 internal sealed partial class DeviceEventPublisher
 {
@@ -28,8 +29,14 @@ internal sealed partial class DeviceEventPublisher
         _logger = logger;
     }
 
-    /// <summary>Publishes <paramref name="events"/> (already appended to the device's log, ids increasing).</summary>
-    public void Publish(string deviceId, DeviceEvent[] events)
+    /// <summary>The namespace only devices with webhooks publish in (key = device id); the webhook dispatcher's.</summary>
+    public const string WebhookNamespace = DeviceEventStreams.Namespace + ".webhooks";
+
+    /// <summary>
+    /// Publishes <paramref name="events"/> (already appended to the device's log, ids increasing) on the device's
+    /// stream, and in <see cref="WebhookNamespace"/> too when <paramref name="toWebhooks"/>.
+    /// </summary>
+    public void Publish(string deviceId, DeviceEvent[] events, bool toWebhooks)
     {
         if (events.Length == 0)
         {
@@ -37,21 +44,30 @@ internal sealed partial class DeviceEventPublisher
         }
 
         var batch = new DeviceEventBatch(deviceId, events);
+        Publish(DeviceEventStreams.Namespace, batch);
+        if (toWebhooks)
+        {
+            Publish(WebhookNamespace, batch);
+        }
+    }
+
+    private void Publish(string streamNamespace, DeviceEventBatch batch)
+    {
         try
         {
             var sent = _transport == DeviceEventTransport.MemoryStreams
                 ? (_streams ??= _services.GetRequiredKeyedService<IStreamProvider>(DeviceEventStreams.ProviderName))
-                    .GetStream<DeviceEventBatch>(StreamId.Create(DeviceEventStreams.Namespace, deviceId)).OnNextAsync(batch)
+                    .GetStream<DeviceEventBatch>(StreamId.Create(streamNamespace, batch.DeviceId)).OnNextAsync(batch)
                 : (_channels ??= _services.GetRequiredKeyedService<IBroadcastChannelProvider>(DeviceEventStreams.ProviderName))
-                    .GetChannelWriter<DeviceEventBatch>(ChannelId.Create(DeviceEventStreams.Namespace, deviceId)).Publish(batch);
+                    .GetChannelWriter<DeviceEventBatch>(ChannelId.Create(streamNamespace, batch.DeviceId)).Publish(batch);
             if (!sent.IsCompletedSuccessfully)
             {
-                _ = ObserveAsync(sent, deviceId, events[^1].Id);
+                _ = ObserveAsync(sent, batch.DeviceId, batch.Events[^1].Id);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            Log.PublishFailed(_logger, deviceId, events[^1].Id, ex.GetType().Name, ex.Message);
+            Log.PublishFailed(_logger, batch.DeviceId, batch.Events[^1].Id, ex.GetType().Name, ex.Message);
         }
     }
 
