@@ -52,6 +52,9 @@ internal sealed record LoadOptions
     /// <summary>Notify: how long to wait after sending for the last deliveries and acknowledgements.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Connect: how long the devices stay connected and quiet before the idle RSS is read (zero: not read).</summary>
+    public TimeSpan IdleWait { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Connect: how long the devices stay connected after the measurement (to take dumps from outside).</summary>
     public TimeSpan Hold { get; init; } = TimeSpan.Zero;
 

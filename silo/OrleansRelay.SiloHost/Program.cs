@@ -50,7 +50,7 @@ builder.UseOrleans(silo =>
     silo.AddDashboard();
 });
 builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-    .AddMeter("Microsoft.Orleans")
+    .AddMeter("Microsoft.Orleans", IdleMemoryTrimmer.MeterName)
     .AddAspNetCoreInstrumentation()
     .AddRuntimeInstrumentation()
     .AddPrometheusExporter());

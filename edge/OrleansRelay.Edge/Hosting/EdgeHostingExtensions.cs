@@ -16,6 +16,7 @@ using OrleansRelay.Edge.Diagnostics;
 using OrleansRelay.Edge.Http;
 using OrleansRelay.Edge.OAuth;
 using OrleansRelay.Edge.RateLimits;
+using OrleansRelay.Silo.Diagnostics;
 using OrleansRelay.Silo.Hosting;
 using OpenTelemetry.Metrics;
 
@@ -64,6 +65,7 @@ public static class EdgeHostingExtensions
         services.AddSingleton<SessionRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<SessionRefresher>());
         services.AddHostedService<Fleet.RelayMetricsSampler>();
+        services.AddIdleMemoryTrim();
         services.AddSingleton<EdgeLease>();
         services.AddHostedService(sp => sp.GetRequiredService<EdgeLease>());
         services.Configure<JsonOptions>(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
@@ -74,7 +76,7 @@ public static class EdgeHostingExtensions
         services.AddOpenApi();
 
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(EdgeMetrics.MeterName, Caching.CacheMetrics.MeterName, "Microsoft.Orleans")
+            .AddMeter(EdgeMetrics.MeterName, Caching.CacheMetrics.MeterName, IdleMemoryTrimmer.MeterName, "Microsoft.Orleans")
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
             .AddPrometheusExporter());

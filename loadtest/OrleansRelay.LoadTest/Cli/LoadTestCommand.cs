@@ -35,6 +35,7 @@ internal static class LoadTestCommand
         var drainTimeout = new Option<double>("--drain-timeout") { Description = "notify: seconds to wait after sending for the last deliveries, acknowledgements and devices online.", DefaultValueFactory = _ => 20 };
         var clientTimeout = new Option<double>("--client-timeout") { Description = "Seconds a relayed request may take before the client counts client-timeout.", DefaultValueFactory = _ => 30 };
         var statusFile = new Option<string?>("--status-file") { Description = "File rewritten twice a second with \"<devices online> <devices>\" (for scripts that wait on recovery)." };
+        var idleWait = new Option<double>("--idle-wait") { Description = "connect: seconds to wait, devices connected and nothing sent, before reading the idle RSS (the relay's idle memory trim runs in this time; 0 = skip).", DefaultValueFactory = _ => 30 };
         var hold = new Option<double>("--hold") { Description = "connect: seconds the devices stay connected after the measurement (e.g. for dotnet-gcdump).", DefaultValueFactory = _ => 0 };
         var cycles = new Option<int>("--cycles") { Description = "soak: connect/disconnect cycles.", DefaultValueFactory = _ => 100 };
         var cycleDevices = new Option<int>("--cycle-devices") { Description = "soak: devices per cycle.", DefaultValueFactory = _ => 1000 };
@@ -66,7 +67,7 @@ internal static class LoadTestCommand
         {
             scenarios, devices, duration, warmUp, concurrency, rate, responseBytes, serviceTime, getRatio, cachedRatio, targetDevices,
             notifyRate, sseSubscribers, signalRSubscribers, cycles, cycleDevices, drain, edges, embedded, admissionRate, admissionBurst, edgeUrls, deviceEndpoints, adminKey,
-            edgePids, siloPids, output, noLive, handshakes, maxConnections, relayConcurrency, drainTimeout, clientTimeout, statusFile, hold,
+            edgePids, siloPids, output, noLive, handshakes, maxConnections, relayConcurrency, drainTimeout, clientTimeout, statusFile, idleWait, hold,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -92,6 +93,7 @@ internal static class LoadTestCommand
                 DrainTimeout = TimeSpan.FromSeconds(parse.GetValue(drainTimeout)),
                 ClientTimeout = TimeSpan.FromSeconds(parse.GetValue(clientTimeout)),
                 StatusFile = parse.GetValue(statusFile) is { } status ? Path.GetFullPath(status) : null,
+                IdleWait = TimeSpan.FromSeconds(parse.GetValue(idleWait)),
                 Hold = TimeSpan.FromSeconds(parse.GetValue(hold)),
                 Cycles = parse.GetValue(cycles),
                 CycleDevices = parse.GetValue(cycleDevices),

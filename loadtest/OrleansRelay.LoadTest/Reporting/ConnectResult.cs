@@ -49,5 +49,25 @@ internal sealed record ConnectResult
 
     public double LoadGeneratorRssMiB { get; init; }
 
+    /// <summary>How long the devices stayed connected and quiet before <see cref="EdgeRssIdleMiB"/> was read (null: not read).</summary>
+    public double? IdleWaitSeconds { get; init; }
+
+    /// <summary>Edge RSS after the idle wait (the relay's idle memory trim had its chance).</summary>
+    public double? EdgeRssIdleMiB { get; init; }
+
+    public double? SiloRssIdleMiB { get; init; }
+
+    public double? RelayRssIdleMiB => EdgeRssIdleMiB + SiloRssIdleMiB;
+
+    /// <summary>Idle RSS growth per connected device from just before the storm (devices provisioned).</summary>
+    public double? RelayRssIdleGrowthKiBPerDevice => PerDevice(RelayRssIdleMiB - Before.RelayRssMiB);
+
+    public double? EdgeRssIdleGrowthKiBPerDevice => PerDevice(EdgeRssIdleMiB - Before.EdgeRssMiB);
+
+    public double? SiloRssIdleGrowthKiBPerDevice => PerDevice(SiloRssIdleMiB - Before.SiloRssMiB);
+
+    /// <summary>Idle RSS growth per connected device from the relay before provisioning: the device's whole cost, its grain's activation included.</summary>
+    public double? RelayRssIdleGrowthFromEmptyKiBPerDevice => PerDevice(RelayRssIdleMiB - RelayRssBeforeProvisioningMiB);
+
     private double? PerDevice(double? growthMiB) => growthMiB is { } mib && Connected > 0 ? Math.Round(mib * 1024 / Connected, 2) : null;
 }

@@ -130,6 +130,11 @@ internal static class ReportWriter
         md.Append(CultureInfo.InvariantCulture, $"| edge | {b.EdgeRssMiB:0.0} → {a.EdgeRssMiB:0.0} | {c.EdgeRssGrowthKiBPerDevice:0.0} | {MiB(b.EdgeHeapMiB)} → {MiB(a.EdgeHeapMiB)} | {KiB(c.EdgeHeapGrowthKiBPerDevice)} | {MiB(a.EdgeRssAfterGcMiB)} | {a.EdgeThreads} |\n");
         md.Append(CultureInfo.InvariantCulture, $"| silo | {b.SiloRssMiB:0.0} → {a.SiloRssMiB:0.0} | {c.SiloRssGrowthKiBPerDevice:0.0} | {MiB(b.SiloHeapMiB)} → {MiB(a.SiloHeapMiB)} | {KiB(c.SiloHeapGrowthKiBPerDevice)} | {MiB(a.SiloRssAfterGcMiB)} | {a.SiloThreads} |\n");
         md.Append(CultureInfo.InvariantCulture, $"| **relay** | {b.RelayRssMiB:0.0} → {a.RelayRssMiB:0.0} | **{c.RelayRssGrowthKiBPerDevice:0.0}** | {MiB(b.RelayHeapMiB)} → {MiB(a.RelayHeapMiB)} | **{KiB(c.RelayHeapGrowthKiBPerDevice)}** | {MiB(a.EdgeRssAfterGcMiB + a.SiloRssAfterGcMiB)} | |\n\n");
+        if (c.EdgeRssIdleMiB is { } edgeIdle && c.SiloRssIdleMiB is { } siloIdle)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"**Idle**, after {c.IdleWaitSeconds:0} s connected with nothing sent (the relay's idle memory trim, `Memory:IdleTrim`, had its chance; before the storm the same wait): edge {b.EdgeRssMiB:0.0} → {edgeIdle:0.0} MiB ({c.EdgeRssIdleGrowthKiBPerDevice:0.0} KiB per device), silo {b.SiloRssMiB:0.0} → {siloIdle:0.0} MiB ({c.SiloRssIdleGrowthKiBPerDevice:0.0} KiB), relay **{c.RelayRssIdleGrowthKiBPerDevice:0.0} KiB per device**; from the relay before provisioning ({c.RelayRssBeforeProvisioningMiB:0.0} MiB) {c.RelayRssIdleGrowthFromEmptyKiBPerDevice:0.0} KiB per device.\n\n");
+        }
+
         md.Append("RSS before is read just before the storm (devices provisioned), after it 3 s after the last device was accepted, each before the memory probe's full GC; heap is the managed heap after that GC. ");
         if (a.GcModes is { } modes)
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 using Orleans.Serialization;
 using Orleans.Storage;
+using OrleansRelay.Silo.Diagnostics;
 using OrleansRelay.Silo.Events;
 using OrleansRelay.Silo.Events.Streams;
 using OrleansRelay.Silo.Storage;
@@ -132,6 +133,7 @@ public static class RelaySiloBuilderExtensions
     {
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddMetrics();
+        silo.Services.AddIdleMemoryTrim();
         silo.Services.TryAddSingleton<Edges.EdgeLivenessMonitor>();
         silo.Services.TryAddSingleton<Edges.CredentialRevocations>();
         silo.Services.AddOptions<EventOptions>().BindConfiguration(EventOptions.SectionName);

@@ -53,6 +53,35 @@ public sealed class LargeBlockMemoryPoolTests
         again.ForEach(l => l.Dispose());
     }
 
+    [Fact]
+    public void FreeBlocks_NoRentNeededForAWholeInterval_GoBackToTheGC_TheRestStay()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        using var pool = new LargeBlockMemoryPool(time);
+        var leases = Enumerable.Range(0, 10).Select(_ => pool.Rent()).ToList();
+        leases.ForEach(l => l.Dispose());
+        Assert.Equal(10, pool.Free);
+
+        // The interval in which they were returned: each was needed (the free list's low-water mark was 0).
+        time.Advance(LargeBlockMemoryPool.EvictionInterval);
+        Assert.Equal(10, pool.Free);
+
+        // Next interval: 4 are rented and returned (at most 4 in use at once), 6 never left the free list.
+        for (var round = 0; round < 3; round++)
+        {
+            var busy = Enumerable.Range(0, 4).Select(_ => pool.Rent()).ToList();
+            busy.ForEach(l => l.Dispose());
+        }
+
+        time.Advance(LargeBlockMemoryPool.EvictionInterval);
+        Assert.Equal(4, pool.Free);
+        Assert.Equal(10, pool.Allocated);
+
+        // An interval with no rent at all: the rest go too.
+        time.Advance(LargeBlockMemoryPool.EvictionInterval);
+        Assert.Equal(0, pool.Free);
+    }
+
     [Theory]
     [InlineData(true, typeof(LargeBlockMemoryPool))]
     [InlineData(false, null)]
