@@ -15,8 +15,9 @@ internal sealed partial class DeviceGrain
     public async ValueTask SetOwnWebhooks(bool any)
     {
         var state = _registration.State;
-        if (!IsRegistered || state.HasWebhooks == any)
+        if ((any && !IsRegistered) || state.HasWebhooks == any)
         {
+            // Off is always taken: a deregistered device keeps the flag while its webhooks exist.
             return;
         }
 

@@ -115,7 +115,15 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         }
 
         await CloseSessionAsync(SessionCloseReason.CredentialsRevoked);
+        var hadWebhooks = _registration.State.HasWebhooks;
         await PersistAsync(() => _registration.ClearStateAsync());
+        if (hadWebhooks)
+        {
+            // Its webhooks outlive the registration (they are the registry's): provisioned again, the device keeps them.
+            _registration.State.HasWebhooks = true;
+            await PersistAsync(() => _registration.WriteStateAsync());
+        }
+
         // Edges cache the route with its owner, offline too: they must learn the device is gone.
         PublishRoute();
         IndexDevice();

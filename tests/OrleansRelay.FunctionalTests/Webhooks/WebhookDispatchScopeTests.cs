@@ -63,6 +63,25 @@ public sealed class WebhookDispatchScopeTests(WebhookFixture fixture)
         Assert.Equal(System.Net.HttpStatusCode.NoContent, deleted.StatusCode);
     }
 
+    [Fact]
+    public async Task DeviceDeregisteredAndProvisionedAgain_KeepsItsWebhook()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var deviceId = WebhookFixture.NewDeviceId("again");
+        await fixture.Edge.ProvisionAsync(deviceId);
+        var (_, secret) = await WebhookApi.RegisterAsync(fixture.Edge.Client, $"/v1/devices/{deviceId}/webhooks", receiver.Url, "notification");
+        using (var deleted = await fixture.Edge.Client.DeleteAsync($"/v1/admin/devices/{deviceId}", Token))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        await using var daemon = await TestDaemon.StartAsync(deviceId, await fixture.Edge.ProvisionAsync(deviceId), fixture.Service.BaseUri, fixture.Edge.DevicePort);
+        Assert.Null(daemon.Daemon.Notify("back again"));
+        await Eventually.TrueAsync(() => receiver.Delivered().Count == 1, "the re-provisioned device's notification to reach its webhook");
+        Assert.Equal("back again", receiver.Delivered()[0].Json.GetProperty("data").GetProperty("data").GetString());
+        Assert.True(receiver.Delivered()[0].SignatureVerifies(secret));
+    }
+
     /// <summary>The device ids of every active webhook dispatcher in the cluster.</summary>
     private static async Task<string[]> DispatcherKeysAsync(IGrainFactory grains)
     {
