@@ -163,6 +163,10 @@ public sealed class LocalForwarder : IHttpRequestHandler, IUpgradeRequestHandler
         AutomaticDecompression = DecompressionMethods.None,
         UseCookies = false,
         ConnectTimeout = _connectTimeout,
+        // A response the daemon stops reading (its client went away, the edge reset the stream) closes the connection
+        // at once, so the service sees it: the default drains it first (up to 1 MiB, for up to 2 s) to reuse the
+        // connection, and an endless one (a camera, the service's own events) kept streaming into the void meanwhile.
+        MaxResponseDrainSize = 0,
     };
 
     private HttpRequestMessage CreateRequest(HttpRequestHead head) =>
