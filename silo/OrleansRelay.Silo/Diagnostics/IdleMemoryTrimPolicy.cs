@@ -11,13 +11,17 @@ public sealed class IdleMemoryTrimPolicy(IdleMemoryTrimOptions options)
     private int _quietChecks;
     private DateTimeOffset? _trimmedAt;
 
+    /// <summary>Bytes allocated between the last two checks (null before the second).</summary>
+    public long? LastAllocatedBytes { get; private set; }
+
     /// <summary>
     /// One check: <paramref name="totalAllocatedBytes"/> since the process started, the GC's committed bytes and heap
     /// size. True: trim now (and the policy counts it as done at <paramref name="now"/>).
     /// </summary>
     public bool Observe(DateTimeOffset now, long totalAllocatedBytes, long committedBytes, long heapBytes)
     {
-        var allocated = _allocatedBefore is { } before ? totalAllocatedBytes - before : long.MaxValue;
+        LastAllocatedBytes = _allocatedBefore is { } before ? totalAllocatedBytes - before : null;
+        var allocated = LastAllocatedBytes ?? long.MaxValue;
         _allocatedBefore = totalAllocatedBytes;
         var quietLimit = options.QuietAllocationBytesPerSecond * Math.Max(options.CheckInterval.TotalSeconds, 0.001);
         _quietChecks = allocated <= quietLimit ? _quietChecks + 1 : 0;

@@ -30,16 +30,14 @@ public sealed partial class IdleMemoryTrimmer(IOptions<IdleMemoryTrimOptions> op
 
         var policy = new IdleMemoryTrimPolicy(settings);
         using var timer = new PeriodicTimer(settings.CheckInterval, time);
-        var allocatedBefore = GC.GetTotalAllocatedBytes();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var info = GC.GetGCMemoryInfo();
-                var allocated = GC.GetTotalAllocatedBytes();
-                Log.Checked(logger, (allocated - allocatedBefore) >> 10, info.TotalCommittedBytes >> 20, info.HeapSizeBytes >> 20);
-                allocatedBefore = allocated;
-                if (policy.Observe(time.GetUtcNow(), allocated, info.TotalCommittedBytes, info.HeapSizeBytes))
+                var trim = policy.Observe(time.GetUtcNow(), GC.GetTotalAllocatedBytes(), info.TotalCommittedBytes, info.HeapSizeBytes);
+                Log.Checked(logger, (policy.LastAllocatedBytes ?? 0) >> 10, info.TotalCommittedBytes >> 20, info.HeapSizeBytes >> 20);
+                if (trim)
                 {
                     Trim(info.TotalCommittedBytes);
                 }
