@@ -17,17 +17,32 @@ public sealed partial class IdleMemoryTrimmer(IOptions<IdleMemoryTrimOptions> op
     /// <summary>The meter of <c>orleansrelay.memory.idle_trims</c> and <c>orleansrelay.memory.idle_trim.released</c>.</summary>
     public const string MeterName = "OrleansRelay.Memory";
 
+    /// <summary>1 while a trimmer of this process runs: the GC is the process's, so one is enough however many hosts it holds.</summary>
+    private static int s_running;
+
     private readonly Counter<long> _trims = meters.Create(MeterName).CreateCounter<long>("orleansrelay.memory.idle_trims", description: "Idle memory trims (full aggressive collections after a quiet period)");
     private readonly Counter<long> _released = meters.Create(MeterName).CreateCounter<long>("orleansrelay.memory.idle_trim.released", unit: "By", description: "GC-committed bytes the idle trims gave back");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        if (!settings.Enabled)
+        if (!settings.Enabled || Interlocked.CompareExchange(ref s_running, 1, 0) != 0)
         {
             return;
         }
 
+        try
+        {
+            await RunAsync(settings, stoppingToken);
+        }
+        finally
+        {
+            Volatile.Write(ref s_running, 0);
+        }
+    }
+
+    private async Task RunAsync(IdleMemoryTrimOptions settings, CancellationToken stoppingToken)
+    {
         var policy = new IdleMemoryTrimPolicy(settings);
         using var timer = new PeriodicTimer(settings.CheckInterval, time);
         try
