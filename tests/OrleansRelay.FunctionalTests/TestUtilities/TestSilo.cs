@@ -37,6 +37,9 @@ internal sealed class TestSilo : IAsyncDisposable
         await SchemaSetup.EnsureAsync(storage, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        // The test process holds many relays and the test runner in one heap: an idle trim (a blocking full GC) would
+        // pause all of them at once, which no production process does. Its policy and hosting have their own tests.
+        builder.Configuration["Memory:IdleTrim:Enabled"] = "false";
         builder.UseOrleans(silo =>
         {
             silo.AddRelaySilo(cluster, storage);
