@@ -31,6 +31,9 @@ internal sealed partial class RelaySession
         [LoggerMessage(4107, LogLevel.Warning, "Local response on stream {StreamId} cannot be relayed: {Detail}; answered 502")]
         public static partial void UnrelayableResponse(ILogger logger, uint streamId, string detail);
 
+        [LoggerMessage(4108, LogLevel.Debug, "Stream {StreamId} ({Method} {Target}) stopped: {Reason}; the local request was abandoned")]
+        public static partial void StreamAbandoned(ILogger logger, uint streamId, string method, string target, string reason);
+
         [LoggerMessage(4140, LogLevel.Warning, "Upgrade request {Method} {Target} refused: this handler cannot relay upgrades; answered 501")]
         public static partial void UpgradeNotSupported(ILogger logger, string method, string target);
 

@@ -281,6 +281,7 @@ internal sealed partial class RelaySession
         catch (Exception ex) when (ex is OperationCanceledException or ConnectionClosedException)
         {
             // Reset by the edge or the session ended: nobody is waiting for an answer any more.
+            Log.StreamAbandoned(_logger, request.StreamId, head.Method, head.Target, ex.Message);
         }
         catch (IOException ex)
         {

@@ -53,6 +53,7 @@ builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
     .AddMeter("Microsoft.Orleans", IdleMemoryTrimmer.MeterName)
     .AddAspNetCoreInstrumentation()
     .AddRuntimeInstrumentation()
+    .AddRelayMetricStreamLimits()
     .AddPrometheusExporter());
 var app = builder.Build();
 app.UseOperatorGate(builder.Configuration["Silo:AdminKey"], "/dashboard", "/metrics", "/diagnostics");

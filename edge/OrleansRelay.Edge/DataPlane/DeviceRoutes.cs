@@ -69,8 +69,8 @@ internal sealed class DeviceRoutes
     public void OnChanged(string deviceId, DeviceRoute route) => Learn(deviceId, route, asked: false);
 
     /// <summary>
-    /// The grain's answer to a question replaces what is known; of pushes, a later epoch replaces an earlier one, and at
-    /// the same epoch the newer word wins (the session ended, or its edge is back).
+    /// The grain's answer to a question replaces what is known; a push replaces it when it is newer: a later epoch, or
+    /// at the same epoch a later revision (the session ended, or its edge is back), whatever order pushes arrive in.
     /// </summary>
     private void Learn(string deviceId, DeviceRoute route, bool asked)
     {
@@ -86,7 +86,7 @@ internal sealed class DeviceRoutes
         }
 
         var learned = new Known(route, _time.GetUtcNow() + MaxAge);
-        _routes.AddOrUpdate(deviceId, learned, (_, existing) => !asked && existing.Route.Epoch > route.Epoch ? existing : learned);
+        _routes.AddOrUpdate(deviceId, learned, (_, existing) => asked || route.Supersedes(existing.Route) ? learned : existing);
     }
 
     private sealed record Known(DeviceRoute Route, DateTimeOffset Until);

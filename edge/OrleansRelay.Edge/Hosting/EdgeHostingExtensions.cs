@@ -79,6 +79,7 @@ public static class EdgeHostingExtensions
             .AddMeter(EdgeMetrics.MeterName, Caching.CacheMetrics.MeterName, IdleMemoryTrimmer.MeterName, "Microsoft.Orleans")
             .AddAspNetCoreInstrumentation()
             .AddRuntimeInstrumentation()
+            .AddRelayMetricStreamLimits()
             .AddPrometheusExporter());
 
         var endpoints = new EdgeEndpoints();

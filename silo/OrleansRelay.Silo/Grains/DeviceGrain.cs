@@ -47,6 +47,10 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
     private DeviceSession? _session;
     private long _lastEpoch;
+
+    /// <summary>The current route's revision (<see cref="DeviceRoute.Revision"/>): bumped by every change.</summary>
+    private long _routeRevision;
+
     private Task _locating = Task.CompletedTask;
 
     public DeviceGrain(
@@ -449,15 +453,17 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         if (session is null || _edges.IsLost(session.Edge.EdgeId, session.ConnectedAt))
         {
             // Offline routes carry the last epoch seen, so an edge can tell "that session ended" from an older offline route.
-            return new DeviceRoute(true, null, session?.Epoch ?? _lastEpoch, null, null, _registration.State.Email);
+            return new DeviceRoute(true, null, session?.Epoch ?? _lastEpoch, null, null, _registration.State.Email, _routeRevision);
         }
 
-        return new DeviceRoute(true, session.Edge.EdgeId, session.Epoch, session.Edge.DataPlaneUrl, session.Edge.DataPlaneUpgradeUrl, session.Owner);
+        return new DeviceRoute(true, session.Edge.EdgeId, session.Epoch, session.Edge.DataPlaneUrl, session.Edge.DataPlaneUpgradeUrl, session.Owner, _routeRevision);
     }
 
     /// <summary>Tells every edge that asked for the route what it is now (one-way; a lost edge is forgotten).</summary>
     private void PublishRoute()
     {
+        // Every change gets a later revision, told or not: an edge that asks later must not take an older push for newer.
+        _routeRevision = Math.Max(_time.GetUtcNow().UtcTicks, _routeRevision + 1);
         if (_routeWatchers.Count == 0)
         {
             return;

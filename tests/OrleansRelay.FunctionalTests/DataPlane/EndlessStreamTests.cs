@@ -40,6 +40,7 @@ public sealed class EndlessStreamTests(DataPlaneFixture fixture)
     public async Task EndlessStream_EachEventReachesTheClientBeforeTheNextIsSent_AndClosingTheClientAbortsTheDeviceRequest(string kind, string route)
     {
         var name = $"{kind}-{route}-{Guid.NewGuid():N}";
+        var logsFrom = fixture.ChainLogsNow();
         var control = fixture.Service.Stream(name);
         var response = await DataPlaneHttp.HeadersAsync(fixture.Client(route), DataPlaneHttp.Api(DataPlaneFixture.DeviceId, $"{kind}?stream={name}"), EventTimeout, $"the device's {kind} stream");
         try
@@ -69,7 +70,16 @@ public sealed class EndlessStreamTests(DataPlaneFixture fixture)
         }
 
         var closedAt = Stopwatch.GetTimestamp();
-        var abortedAt = await Eventually.Within(control.Aborted.Task, $"the device's {kind} request to be aborted after the client closed", AbortTimeout);
+        long abortedAt;
+        try
+        {
+            abortedAt = await control.Aborted.Task.WaitAsync(AbortTimeout, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"The device's {kind} request was not aborted within {AbortTimeout.TotalSeconds:0} s after the client closed ({route}). The service: {control.Seen}. What the chain logged:{Environment.NewLine}{fixture.ChainLogs(logsFrom)}");
+        }
+
         TestContext.Current.TestOutputHelper?.WriteLine($"{kind}, {route}: device request aborted {Stopwatch.GetElapsedTime(closedAt, abortedAt).TotalMilliseconds:0} ms after the client closed");
     }
 

@@ -32,4 +32,14 @@ internal sealed class EndlessStreamControl
     internal ValueTask<bool> NextCommandAsync(CancellationToken cancellationToken) => _commands.Reader.ReadAsync(cancellationToken);
 
     internal void Sending(int number) => _sentAt[number] = Stopwatch.GetTimestamp();
+
+    /// <summary>What the device's service saw of this request, for a failure's message: its connection and how its handler ended.</summary>
+    public string Seen => $"served on connection {_connection ?? "(never)"}, handler ended: {_ended ?? "(still running)"}";
+
+    internal void Served(string connection) => _connection = connection;
+
+    internal void Ended(string how) => _ended = how;
+
+    private volatile string? _connection;
+    private volatile string? _ended;
 }

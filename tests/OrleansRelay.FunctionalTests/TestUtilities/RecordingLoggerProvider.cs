@@ -14,15 +14,20 @@ internal sealed class RecordingLoggerProvider : ILoggerProvider
 
     public IReadOnlyList<Entry> Events(int eventId) => [.. _entries.Where(e => e.EventId == eventId)];
 
-    public ILogger CreateLogger(string categoryName) => new Recorder(this);
+    /// <summary>Every entry from <paramref name="at"/> on, a line each (time, level, category, event id, message): for a failure's message.</summary>
+    public string Since(TimeSpan at) => string.Join(
+        Environment.NewLine,
+        _entries.Where(e => e.At >= at).Select(e => $"  {e.At.TotalMilliseconds,10:0.0} ms {e.Level,-11} {e.Category} [{e.EventId}] {e.Message}"));
+
+    public ILogger CreateLogger(string categoryName) => new Recorder(this, categoryName);
 
     public void Dispose()
     {
     }
 
-    internal sealed record Entry(TimeSpan At, int EventId, string Message, IReadOnlyDictionary<string, object?> Values);
+    internal sealed record Entry(TimeSpan At, LogLevel Level, string Category, int EventId, string Message, IReadOnlyDictionary<string, object?> Values);
 
-    private sealed class Recorder(RecordingLoggerProvider owner) : ILogger
+    private sealed class Recorder(RecordingLoggerProvider owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -34,7 +39,7 @@ internal sealed class RecordingLoggerProvider : ILoggerProvider
             var values = state is IEnumerable<KeyValuePair<string, object?>> pairs
                 ? pairs.GroupBy(p => p.Key).ToDictionary(g => g.Key, g => g.First().Value)
                 : [];
-            owner._entries.Enqueue(new Entry(owner.Now, eventId.Id, formatter(state, exception), values));
+            owner._entries.Enqueue(new Entry(owner.Now, logLevel, category, eventId.Id, formatter(state, exception), values));
         }
     }
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.Extensions.Logging;
 
 namespace OrleansRelay.FunctionalTests.TestUtilities;
 
@@ -55,10 +56,17 @@ internal sealed class StreamingDeviceService : IAsyncDisposable
     /// <summary>How many times the device served <c>GET /counted/{name}</c>.</summary>
     public int Count(string name) => _counts.TryGetValue(name, out var count) ? count : 0;
 
-    public static async Task<StreamingDeviceService> StartAsync(string name = "device", string? ownerEmail = null)
+    public static async Task<StreamingDeviceService> StartAsync(string name = "device", string? ownerEmail = null, ILoggerProvider? logs = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            // Kestrel's connection events: whether the relay's connection closed, and when.
+            builder.Logging.AddProvider(logs);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Debug);
+        }
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, 0);
@@ -158,6 +166,11 @@ internal sealed class StreamingDeviceService : IAsyncDisposable
     private static async Task EndlessAsync(HttpContext context, EndlessStreamControl control, string contentType, Func<int, byte[]> render)
     {
         var aborted = context.RequestAborted;
+        control.Served(context.Connection.Id);
+
+        // The moment the abort fires. Not the only report: the token's callbacks run one after another, the channel
+        // read's (registered later) first, and its continuation can end this handler, and dispose this registration,
+        // before the token gets to this one; the catch below reports the abort then.
         using var registration = aborted.Register(() => control.Aborted.TrySetResult(System.Diagnostics.Stopwatch.GetTimestamp()));
         context.Response.ContentType = contentType;
         context.Response.Headers.CacheControl = "no-cache";
@@ -184,6 +197,13 @@ internal sealed class StreamingDeviceService : IAsyncDisposable
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             // The client (through the relay) went away: what the tests wait for, via control.Aborted.
+            control.Aborted.TrySetResult(System.Diagnostics.Stopwatch.GetTimestamp());
+            control.Ended("aborted");
+        }
+        catch (Exception ex)
+        {
+            control.Ended($"{ex.GetType().Name}: {ex.Message} (aborted: {aborted.IsCancellationRequested})");
+            throw;
         }
     }
 
@@ -214,6 +234,7 @@ internal sealed class StreamingDeviceService : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
 }
 
 /// <summary>What <c>POST /hash</c> received.</summary>

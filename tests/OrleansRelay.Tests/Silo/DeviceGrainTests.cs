@@ -137,10 +137,18 @@ public sealed class DeviceGrainTests(ClusterFixture fixture)
         await grain.Disconnect(second.Epoch, "socket closed");
         await WaitUntilAsync(() => watcherObserver.Routes.Count >= 3, "three route changes");
 
+        // Pushes are one-way and may arrive in any order; their revisions give the order of the changes.
+        var pushes = watcherObserver.Routes.OrderBy(r => r.Route.Revision).ToList();
         Assert.Equal(
             [("edge-a", first.Epoch), ("edge-b", second.Epoch), (null, second.Epoch)],
-            watcherObserver.Routes.Select(r => (r.Route.EdgeId, r.Route.Epoch)));
+            pushes.Select(r => (r.Route.EdgeId, r.Route.Epoch)));
+        Assert.Equal(3, pushes.Select(r => r.Route.Revision).Distinct().Count());
         Assert.All(watcherObserver.Routes, r => Assert.Equal("watched", r.DeviceId));
+
+        // Whichever order they came in, the newest wins over the others, and an answer asked for later is no older.
+        Assert.All(pushes.SkipLast(1), older => Assert.True(pushes[^1].Route.Supersedes(older.Route)));
+        Assert.All(pushes.SkipLast(1), older => Assert.False(older.Route.Supersedes(pushes[^1].Route)));
+        Assert.True((await grain.GetRoute(watcher)).Revision >= pushes[^1].Route.Revision);
     }
 
     [Fact]
