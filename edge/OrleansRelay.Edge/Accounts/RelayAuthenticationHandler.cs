@@ -79,14 +79,16 @@ internal sealed partial class RelayAuthenticationHandler : AuthenticationHandler
             return AuthenticateResult.NoResult();
         }
 
-        if (_operatorKey.Matches(bearer))
-        {
-            return Operator();
-        }
-
+        // A token checked before first: it is a user's or an OAuth client's, never the operator key, and the lookup
+        // spares the key's hash (a SHA-256 of the whole token) on every request of a signed-in caller.
         if (_cache.Find(bearer) is { } known)
         {
             return AuthenticateResult.Success(new AuthenticationTicket(known, RelayClaims.Scheme));
+        }
+
+        if (_operatorKey.Matches(bearer))
+        {
+            return Operator();
         }
 
         // Checked in full once, then remembered until revoked (CredentialCache): the mark catches a revocation that

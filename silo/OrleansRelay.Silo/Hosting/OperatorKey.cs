@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -60,8 +61,32 @@ public sealed class OperatorKey
     }
 
     /// <summary>Whether <paramref name="presented"/> is the key.</summary>
-    public bool Matches(string presented) =>
-        _expectedHash is not null && presented.Length > 0 && CryptographicOperations.FixedTimeEquals(Hash(presented), _expectedHash);
+    public bool Matches(string presented)
+    {
+        if (_expectedHash is null || presented.Length == 0)
+        {
+            return false;
+        }
+
+        // Hashed without allocating: this runs for every request that presents a key.
+        var length = Encoding.UTF8.GetMaxByteCount(presented.Length);
+        byte[]? rented = null;
+        var bytes = length <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(length));
+        try
+        {
+            var written = Encoding.UTF8.GetBytes(presented, bytes);
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(bytes[..written], hash);
+            return CryptographicOperations.FixedTimeEquals(hash, _expectedHash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
 
     private static byte[] Hash(string value) => SHA256.HashData(Encoding.UTF8.GetBytes(value));
 }
