@@ -26,7 +26,7 @@ public sealed class FrameSender : IValueTaskSource<bool>
     /// <summary>Frames waiting for the loop; also the monitor that guards it and the two flags below.</summary>
     private readonly Queue<OutboundFrame> _queue = new();
 
-    /// <summary>Wakes the loop when it waits for frames (true: frames or cancellation; false: completed).</summary>
+    /// <summary>Wakes the loop when it waits for frames (its result carries nothing: the loop looks at the queue and the flags).</summary>
     private ManualResetValueTaskSourceCore<bool> _wake = new() { RunContinuationsAsynchronously = true };
     private bool _loopWaiting;
     private bool _completed;
@@ -84,27 +84,14 @@ public sealed class FrameSender : IValueTaskSource<bool>
     }
 
     /// <summary>Stops accepting frames; <see cref="RunAsync"/> writes what is queued and returns.</summary>
-    public void Complete()
-    {
-        bool wake;
-        lock (_queue)
-        {
-            _completed = true;
-            wake = TakeWaitingLoop();
-        }
-
-        if (wake)
-        {
-            _wake.SetResult(false);
-        }
-    }
+    public void Complete() => Stop(cancelled: false);
 
     /// <summary>The write loop. Returns when <see cref="Complete"/> was called and the queue is drained, or the transport fails.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var batch = new List<OutboundFrame>();
         Exception? failure = null;
-        using var cancellation = cancellationToken.UnsafeRegister(static state => ((FrameSender)state!).OnCancelled(), this);
+        using var cancellation = cancellationToken.UnsafeRegister(static state => ((FrameSender)state!).Stop(cancelled: true), this);
         try
         {
             while (await NextBatchAsync(batch))
@@ -206,12 +193,14 @@ public sealed class FrameSender : IValueTaskSource<bool>
         return waiting;
     }
 
-    private void OnCancelled()
+    /// <summary>Completes the sender (its loop drains the queue, then ends) or cancels its loop, and wakes the loop.</summary>
+    private void Stop(bool cancelled)
     {
         bool wake;
         lock (_queue)
         {
-            _cancelled = true;
+            _completed = true;
+            _cancelled |= cancelled;
             wake = TakeWaitingLoop();
         }
 
