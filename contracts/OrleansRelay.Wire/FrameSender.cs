@@ -94,8 +94,22 @@ public sealed class FrameSender : IValueTaskSource<bool>
         using var cancellation = cancellationToken.UnsafeRegister(static state => ((FrameSender)state!).Stop(cancelled: true), this);
         try
         {
-            while (await NextBatchAsync(batch))
+            while (true)
             {
+                var next = TakeBatch(batch);
+                if (next == NextBatch.Wait)
+                {
+                    // Awaited here, not in a helper: the loop's own state machine is reused, so an idle connection's
+                    // wake-ups (a heartbeat every interval) allocate nothing.
+                    await new ValueTask<bool>(this, _wake.Version);
+                    continue;
+                }
+
+                if (next == NextBatch.Completed)
+                {
+                    break;
+                }
+
                 foreach (var frame in batch)
                 {
                     _output.Write(frame.Span);
@@ -147,41 +161,37 @@ public sealed class FrameSender : IValueTaskSource<bool>
     }
 
     /// <summary>
-    /// Moves up to 256 queued frames into <paramref name="batch"/>, waiting while there are none. False: the sender
-    /// completed and nothing is queued.
+    /// Moves up to 256 queued frames into <paramref name="batch"/>. With none queued: <see cref="NextBatch.Completed"/>
+    /// once the sender completed, else <see cref="NextBatch.Wait"/> with the wake-up armed.
     /// </summary>
     /// <exception cref="OperationCanceledException">The loop's token was cancelled.</exception>
-    private async ValueTask<bool> NextBatchAsync(List<OutboundFrame> batch)
+    private NextBatch TakeBatch(List<OutboundFrame> batch)
     {
-        while (true)
+        lock (_queue)
         {
-            lock (_queue)
+            if (_cancelled)
             {
-                if (_cancelled)
-                {
-                    throw new OperationCanceledException("The frame sender's loop was cancelled.");
-                }
-
-                while (batch.Count < 256 && _queue.TryDequeue(out var frame))
-                {
-                    batch.Add(frame);
-                }
-
-                if (batch.Count > 0)
-                {
-                    return true;
-                }
-
-                if (_completed)
-                {
-                    return false;
-                }
-
-                _wake.Reset();
-                _loopWaiting = true;
+                throw new OperationCanceledException("The frame sender's loop was cancelled.");
             }
 
-            await new ValueTask<bool>(this, _wake.Version);
+            while (batch.Count < 256 && _queue.TryDequeue(out var frame))
+            {
+                batch.Add(frame);
+            }
+
+            if (batch.Count > 0)
+            {
+                return NextBatch.Frames;
+            }
+
+            if (_completed)
+            {
+                return NextBatch.Completed;
+            }
+
+            _wake.Reset();
+            _loopWaiting = true;
+            return NextBatch.Wait;
         }
     }
 
@@ -279,5 +289,12 @@ public sealed class FrameSender : IValueTaskSource<bool>
         Complete();
         _output.CancelPendingFlush();
         _overflowed.Cancel();
+    }
+
+    private enum NextBatch
+    {
+        Frames,
+        Wait,
+        Completed,
     }
 }

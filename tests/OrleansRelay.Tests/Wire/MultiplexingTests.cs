@@ -39,8 +39,11 @@ public sealed class MultiplexingTests
 
         var bigPump = BodyPump.PumpAsync(new MemoryStream(big), 1, sender, new SendWindow(int.MaxValue), Chunk, long.MaxValue, Token);
         await firstBigChunk.Task.WaitAsync(TimeSpan.FromSeconds(10), Token);
+        // Declared lengths: each small body is one frame that ends its stream, queued before the reader resumes. An
+        // undeclared one needs a second frame after the first was written, queued by a thread-pool continuation, and
+        // what the assertion below then measured was the thread pool's order (it failed most runs of this test alone).
         var smallPumps = Enumerable.Range(2, 50)
-            .Select(id => BodyPump.PumpAsync(new MemoryStream(new byte[100]), (uint)id, sender, new SendWindow(int.MaxValue), Chunk, long.MaxValue, Token))
+            .Select(id => BodyPump.PumpAsync(new MemoryStream(new byte[100]), (uint)id, sender, new SendWindow(int.MaxValue), Chunk, long.MaxValue, Token, declaredLength: 100))
             .ToArray();
         smallQueued.Set();
         await Task.WhenAll(smallPumps.Append(bigPump)).WaitAsync(TimeSpan.FromSeconds(30), Token);
