@@ -183,6 +183,7 @@ internal sealed class StreamingDeviceService : IAsyncDisposable
             {
                 if (!await control.NextCommandAsync(aborted))
                 {
+                    control.Ended("failed on the test's command");
                     context.Abort();
                     return;
                 }
@@ -234,7 +235,6 @@ internal sealed class StreamingDeviceService : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
-
 }
 
 /// <summary>What <c>POST /hash</c> received.</summary>
