@@ -14,9 +14,18 @@ public interface IAccountGrain : IGrainWithStringKey
     /// A device named this address in its hello. Binds it; on first sight of an unconfirmed address sends the one
     /// confirmation mail. Idempotent; one-way so a device's connect never waits on SMTP.
     /// </summary>
+    /// <remarks>Kept for silos of an earlier version; a device grain now calls <see cref="Bind"/>.</remarks>
     [Alias("BindDevice")]
     [OneWay]
     Task BindDevice(string deviceId);
+
+    /// <summary>
+    /// As <see cref="BindDevice"/>, and says whether the binding is settled: the device is bound and the address is
+    /// confirmed or its confirmation mail went out. A device grain that was told so does not bind again on the next
+    /// connects of the same activation (it does not wait for the answer: a connect never waits on SMTP).
+    /// </summary>
+    [Alias("Bind")]
+    Task<bool> Bind(string deviceId);
 
     /// <summary>The device now names another address (or none).</summary>
     [Alias("UnbindDevice")]

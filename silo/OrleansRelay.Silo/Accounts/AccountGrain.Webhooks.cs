@@ -19,7 +19,7 @@ internal sealed partial class AccountGrain
         }
 
         // Not awaited: a device that is itself waiting on this account (it unbinds from it while changing owners)
-        // must not deadlock with this fan-out. Each device that binds later is told in BindDevice.
+        // must not deadlock with this fan-out. Each device that binds later is told in Bind.
         TellDevices(State.Devices.ToArray(), any);
     }
 
@@ -39,7 +39,8 @@ internal sealed partial class AccountGrain
         }
         catch (Exception ex)
         {
-            // The device learns it again on its next connect (BindDevice tells it while the account has webhooks).
+            // The device learns it again when it next binds (Bind tells it while the account has webhooks): on a
+            // connect of a new activation of its grain, or one that names another address.
             WebhookLog.TellDeviceFailed(_logger, Email, deviceId, any, ex.GetType().Name, ex.Message);
         }
     }

@@ -48,7 +48,9 @@ internal sealed partial class AccountGrain : Grain, IAccountGrain, IIncomingGrai
 
     private AccountState State => _state.State;
 
-    public async Task BindDevice(string deviceId)
+    public Task BindDevice(string deviceId) => Bind(deviceId);
+
+    public async Task<bool> Bind(string deviceId)
     {
         var added = State.Devices.Add(deviceId);
         if (added)
@@ -59,7 +61,7 @@ internal sealed partial class AccountGrain : Grain, IAccountGrain, IIncomingGrai
 
         if (State.HasWebhooks)
         {
-            // Every connect: a device bound while the account-wide webhooks changed, or one whose grain lost the flag.
+            // Every bind: a device bound while the account-wide webhooks changed, or one whose grain lost the flag.
             TellDevices([deviceId], any: true);
         }
 
@@ -76,12 +78,14 @@ internal sealed partial class AccountGrain : Grain, IAccountGrain, IIncomingGrai
         {
             DeactivateOnIdle();
         }
+
+        return State.Confirmed || State.ConfirmationSentAt is not null;
     }
 
     /// <summary>Notes calls other than device binds, which keep the activation.</summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
-        if (context.InterfaceMethod?.Name is not (nameof(BindDevice) or nameof(UnbindDevice)))
+        if (context.InterfaceMethod?.Name is not (nameof(BindDevice) or nameof(Bind) or nameof(UnbindDevice)))
         {
             _servedUser = true;
         }

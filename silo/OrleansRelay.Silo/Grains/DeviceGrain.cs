@@ -53,6 +53,13 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
     private Task _locating = Task.CompletedTask;
 
+    /// <summary>
+    /// The account this activation bound the device to, once the account said the binding is settled: later connects
+    /// naming the same address skip the bind, so a reconnect (an edge restart moves every device) neither activates
+    /// the account grain nor reads its state again.
+    /// </summary>
+    private string? _boundOwner;
+
     public DeviceGrain(
         [PersistentState("registration", RelaySiloDefaults.DeviceStorageName)] IPersistentState<DeviceRegistration> registration,
         TimeProvider time,
@@ -119,6 +126,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
         }
 
         await CloseSessionAsync(SessionCloseReason.CredentialsRevoked);
+        _boundOwner = null;
         var hadWebhooks = _registration.State.HasWebhooks;
         await PersistAsync(() => _registration.ClearStateAsync());
         if (hadWebhooks)
@@ -210,8 +218,9 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
     /// <summary>
     /// Binds the device to the address its hello names (and remembers its <c>apiAuthPath</c>). Storage is written only
-    /// when either changed; the account is told on every connect (one-way, idempotent), so a confirmation mail that
-    /// failed to go out is retried on the next connect.
+    /// when either changed. The account is told on every connect until it answers that the binding is settled (bound,
+    /// and confirmed or mailed), so a confirmation mail that failed to go out is retried on the next connect; after
+    /// that, only when the address changes or the grain is activated again.
     /// </summary>
     private async Task BindOwnerAsync(Accounts.DeviceInfo info)
     {
@@ -236,7 +245,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
                 state.InfoName = name;
                 if (previous != email)
                 {
-                    // The new account tells the device in BindDevice below if it has account-wide webhooks.
+                    // The new account tells the device in Bind below if it has account-wide webhooks.
                     state.OwnerHasWebhooks = false;
                 }
 
@@ -247,15 +256,35 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
                 }
             }
 
-            if (email is not null)
+            if (email is null)
             {
-                await GrainFactory.GetGrain<IAccountGrain>(email).BindDevice(DeviceId);
+                _boundOwner = null;
+            }
+            else if (email != _boundOwner)
+            {
+                // Not awaited: the account may be sending its confirmation mail, and a connect never waits on SMTP.
+                _ = BindAccountAsync(email);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The session stands; the binding is retried on the next connect.
             (state.Email, state.ApiAuthPath, state.InfoName, state.OwnerHasWebhooks) = (previous, previousPath, previousName, previousOwnerWebhooks);
+            Log.OwnerBindFailed(_logger, DeviceId, ex.GetType().Name, ex.Message);
+        }
+    }
+
+    private async Task BindAccountAsync(string email)
+    {
+        try
+        {
+            if (await GrainFactory.GetGrain<IAccountGrain>(email).Bind(DeviceId) && _registration.State.Email == email)
+            {
+                _boundOwner = email;
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
             Log.OwnerBindFailed(_logger, DeviceId, ex.GetType().Name, ex.Message);
         }
     }
