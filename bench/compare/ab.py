@@ -10,6 +10,8 @@ the one being measured gets load.
   bench/compare/ab.py 4fcc391 --rounds 10 --duration 8
   bench/compare/ab.py HEAD --loads "get-1k-nostore:1 get-1k-nostore:64 post:64"
   bench/compare/ab.py HEAD --no-build            use the existing Release builds (A's worktree must exist)
+  bench/compare/ab.py HEAD --b-env DOTNET_gcServer=0   B also runs with these environment variables (a runtime
+                                                 setting against the default; with an unchanged tree, same build)
 
 Prints per round and the median per load: req/s, p50 (µs), CPU µs per request of the relay's processes (edge and
 daemon; the backend and wrk excluded). Writes the same as JSON to --out (default .tmp/ab-<timestamp>.json).
@@ -126,7 +128,7 @@ http {{ access_log off; client_body_temp_path {d}/tmp/body; proxy_temp_path {d}/
     return port
 
 
-def relay(label, tree, backend_port, admin_key, tmp, logs):
+def relay(label, tree, backend_port, admin_key, tmp, logs, env=None, scope="both"):
     """An embedded edge and a daemon on the device's edge; returns (base url, pids)."""
     edge_port, device_port = free_port(), free_port()
     mail = os.path.join(tmp, "mail-" + label)
@@ -136,7 +138,7 @@ def relay(label, tree, backend_port, admin_key, tmp, logs):
                                    "--Edge:BindAddress=127.0.0.1", f"--Edge:AdminKey={admin_key}", f"--Edge:HttpPort={edge_port}",
                                    f"--Edge:DevicePort={device_port}", f"--Edge:DataPlanePort={free_port()}", f"--Edge:DataPlaneUpgradePort={free_port()}",
                                    f"--Cluster:SiloPort={free_port()}", f"--Cluster:GatewayPort={free_port()}", f"--Mail:PickupDirectory={mail}",
-                                   f"--Edge:EdgeId=ab-{label}", *limits], logs)
+                                   f"--Edge:EdgeId=ab-{label}", *limits], logs, env if scope in ("both", "edge") else None)
     url = f"http://127.0.0.1:{edge_port}"
     wait_for(f"edge {label}", lambda: http(url + "/readyz")[0] == 200, 90)
     admin = {"X-Admin-Key": admin_key, "Content-Type": "application/json"}
@@ -147,7 +149,7 @@ def relay(label, tree, backend_port, admin_key, tmp, logs):
     daemon = start("daemon-" + label, ["dotnet", dll(tree, "device/OrleansRelay.Device", "orleansrelay-device"), "--server", f"127.0.0.1:{device_port}",
                                        "--device-id", "ab-device", "--secret-file", secret, "--local", f"http://127.0.0.1:{backend_port}",
                                        "--max-concurrency", "64", "--discovery-port", "0", "--log-level", "Warning",
-                                       "--outbox-dir", os.path.join(tmp, "outbox-" + label)], logs)
+                                       "--outbox-dir", os.path.join(tmp, "outbox-" + label)], logs, env if scope in ("both", "daemon") else None)
     wait_for(f"the device on edge {label}", lambda: b'"online":true' in http(url + "/v1/admin/devices/ab-device", headers=admin)[1], 30)
     return url + "/v1/devices/ab-device/api", [edge.pid, daemon.pid]
 
@@ -184,6 +186,8 @@ def main():
     parser.add_argument("--system-warmup", type=int, default=20, help="seconds of load on each relay before the first round")
     parser.add_argument("--loads", default="get-1k-nostore:1 get-1k-nostore:64", help="load:connections pairs")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--b-env", nargs="*", default=[], metavar="NAME=VALUE", help="environment variables of B's processes")
+    parser.add_argument("--b-env-scope", choices=("both", "edge", "daemon"), default="both", help="which of B's processes get --b-env")
     parser.add_argument("--out")
     args = parser.parse_args()
     loads = [(l.split(":")[0], int(l.split(":")[1])) for l in args.loads.split()]
@@ -210,7 +214,7 @@ def main():
             build(REPO, logs)
         admin_key = "ab-" + secrets.token_urlsafe(18)
         port = backend(tmp, logs)
-        systems = {"A": relay("a", tree_a, port, admin_key, tmp, logs), "B": relay("b", REPO, port, admin_key, tmp, logs)}
+        systems = {"A": relay("a", tree_a, port, admin_key, tmp, logs), "B": relay("b", REPO, port, admin_key, tmp, logs, dict(os.environ, **dict(e.split("=", 1) for e in args.b_env)), args.b_env_scope)}
         for name, system in systems.items():
             log(f"warming {name}")
             wrk(system[0] + "/1k.json", 64, args.system_warmup, "GET", f"X-Admin-Key: {admin_key}\nCache-Control: no-store", tmp)
@@ -223,7 +227,8 @@ def main():
                     results[f"{load}:{c}"][name].append(row)
                     log(f"round {round_ + 1} {name} {load} c{c}: {row['rps']:.0f} req/s, p50 {row['p50_us']} µs, {row['cpu_us_per_request']} µs CPU/req, errors {row['errors']}")
         summary = {}
-        print(f"\nA = {base_rev}, B = working tree; medians of {args.rounds} rounds ({args.duration} s each); load average {open('/proc/loadavg').read().split()[0]}")
+        b_env = (f" with {' '.join(args.b_env)} ({args.b_env_scope})") if args.b_env else ""
+        print(f"\nA = {base_rev}, B = working tree{b_env}; medians of {args.rounds} rounds ({args.duration} s each); load average {open('/proc/loadavg').read().split()[0]}")
         print(f"{'load':<22}{'A req/s':>10}{'B req/s':>10}{'B/A':>7}{'A p50 µs':>10}{'B p50 µs':>10}{'A CPU µs':>10}{'B CPU µs':>10}{'B/A':>7}")
         for key, by in results.items():
             med = {n: {k: statistics.median(r[k] for r in rows) for k in ("rps", "p50_us", "cpu_us_per_request")} for n, rows in by.items()}
@@ -232,7 +237,7 @@ def main():
             print(f"{key:<22}{a['rps']:>10.0f}{b['rps']:>10.0f}{b['rps'] / a['rps']:>7.2f}{a['p50_us']:>10.0f}{b['p50_us']:>10.0f}"
                   f"{a['cpu_us_per_request']:>10.1f}{b['cpu_us_per_request']:>10.1f}{b['cpu_us_per_request'] / a['cpu_us_per_request']:>7.2f}")
         out = args.out or os.path.join(REPO, ".tmp", time.strftime("ab-%Y%m%d-%H%M%S.json"))
-        json.dump({"base": base_rev, "rounds": args.rounds, "duration": args.duration, "results": results, "medians": summary}, open(out, "w"), indent=1)
+        json.dump({"base": base_rev, "b_env": args.b_env, "rounds": args.rounds, "duration": args.duration, "results": results, "medians": summary}, open(out, "w"), indent=1)
         print(f"written: {out}")
     finally:
         stop_all()
