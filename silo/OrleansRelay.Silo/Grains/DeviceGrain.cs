@@ -127,6 +127,7 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
         await CloseSessionAsync(SessionCloseReason.CredentialsRevoked);
         _boundOwner = null;
+        var owner = _registration.State.Email;
         var hadWebhooks = _registration.State.HasWebhooks;
         await PersistAsync(() => _registration.ClearStateAsync());
         if (hadWebhooks)
@@ -134,6 +135,20 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
             // Its webhooks outlive the registration (they are the registry's): provisioned again, the device keeps them.
             _registration.State.HasWebhooks = true;
             await PersistAsync(() => _registration.WriteStateAsync());
+        }
+
+        if (owner is not null)
+        {
+            // The account no longer lists it; provisioned again, the device binds on its next connect.
+            try
+            {
+                await GrainFactory.GetGrain<IAccountGrain>(owner).UnbindDevice(DeviceId);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The registration is gone either way; listings re-check each entry against the device.
+                Log.OwnerUnbindFailed(_logger, DeviceId, ex.GetType().Name, ex.Message);
+            }
         }
 
         // Edges cache the route with its owner, offline too: they must learn the device is gone.
@@ -715,6 +730,9 @@ internal sealed partial class DeviceGrain : Grain, IDeviceGrain
 
         [LoggerMessage(1030, LogLevel.Warning, "Device {DeviceId}: the e-mail address in its device info is not a plain address; not bound")]
         public static partial void BadOwnerEmail(ILogger logger, string deviceId);
+
+        [LoggerMessage(1033, LogLevel.Warning, "Device {DeviceId}: deregistered, but its owner's account could not be told ({Exception}): {Detail}")]
+        public static partial void OwnerUnbindFailed(ILogger logger, string deviceId, string exception, string detail);
 
         [LoggerMessage(1031, LogLevel.Warning, "Device {DeviceId}: binding to its owner's account failed ({Exception}): {Detail}; retried on the next connect")]
         public static partial void OwnerBindFailed(ILogger logger, string deviceId, string exception, string detail);

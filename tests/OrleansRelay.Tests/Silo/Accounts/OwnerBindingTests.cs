@@ -84,6 +84,26 @@ public sealed class OwnerBindingTests
         Assert.Equal(["bind-moves"], await cluster.Client.GetGrain<IAccountGrain>(Second).GetDevices());
     }
 
+    [Fact]
+    public async Task Deregistering_TheDevice_UnbindsItFromItsOwner_AndProvisionedAgainItBindsAgain()
+    {
+        var pickup = Directory.CreateTempSubdirectory("orleansrelay-bind-mail-");
+        await using var cluster = await StartClusterAsync(new MailOptions { PickupDirectory = pickup.FullName });
+        const string Owner = "leaving-owner@example.com";
+        var (grain, secret, edge) = await ProvisionAsync(cluster, "bind-leaves");
+        await ConnectAsync(grain, "bind-leaves", secret, edge, Owner);
+        await Eventually.TrueAsync(() => Task.FromResult(CallsTo(Owner, "Bind", done: true) == 1), "the first bind");
+        var account = cluster.Client.GetGrain<IAccountGrain>(Owner);
+
+        Assert.True(await grain.Deregister());
+
+        Assert.Empty(await account.GetDevices());
+        var again = (await grain.Provision(null, rotateSecret: false)).Secret!;
+        await ConnectAsync(grain, "bind-leaves", again, edge, Owner);
+        await Eventually.TrueAsync(() => Task.FromResult(CallsTo(Owner, "Bind", done: true) == 2), "the bind after provisioning again");
+        Assert.Equal(["bind-leaves"], await account.GetDevices());
+    }
+
     private static int CallsTo(string account, string method, bool done) =>
         AccountCalls.Count(c => c.Account == account && c.Method == method && c.Done == done);
 
