@@ -166,10 +166,11 @@ public sealed class DeviceGrainTests(ClusterFixture fixture)
         await WaitUntilAsync(() => watcherObserver.Routes.Count >= 3, "three route changes");
 
         // Each pushed route names the owner of the session it points at (normalized), so no edge pairs bob's session
-        // with alice's access decision; offline, the stored owner stays (the owner gets 503, a stranger 404).
+        // with alice's access decision; offline, the stored owner stays (the owner gets 503, a stranger 404). Pushes
+        // are one-way calls and may arrive in any order: their revisions give the order they were made in.
         Assert.Equal(
             [(alice.Epoch, "alice@example.com", true), (alice.Epoch, "alice@example.com", false), (bob.Epoch, "bob@example.com", true)],
-            watcherObserver.Routes.Select(r => (r.Route.Epoch, r.Route.Owner, r.Route.Online)));
+            watcherObserver.Routes.OrderBy(r => r.Route.Revision).Select(r => (r.Route.Epoch, r.Route.Owner, r.Route.Online)));
     }
 
     [Fact]
